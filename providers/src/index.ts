@@ -1,0 +1,5 @@
+export * from './catalog';
+export * from './placeholders';
+export * from './provider.rules';
+export * from './provider.schema';
+export * from './json-schema';

@@ -1,0 +1,5 @@
+export * from './api/integrations';
+export * from './api/providers';
+export * from './api/query';
+export * from './errors';
+export * from './scopes';

@@ -1,0 +1,20 @@
+/**
+ * Who is calling, as every service sees it, whichever transport authenticated the call. Services check scopes
+ * themselves (not the transports), so REST, GraphQL and tRPC cannot disagree about what a key may do.
+ */
+import { ForbiddenError, hasScope, type Scope } from '@latchkey/schema';
+
+export interface AuthContext {
+  environment: { id: string; name: string };
+  scopes: readonly string[];
+}
+
+export function requireScope(auth: AuthContext, scope: Scope): void {
+  if (!hasScope(auth.scopes, scope)) {
+    throw new ForbiddenError(`This operation requires the ${scope} scope.`, { payload: { required_scope: scope } });
+  }
+}
+
+export function canAccess(auth: AuthContext, scope: Scope): boolean {
+  return hasScope(auth.scopes, scope);
+}

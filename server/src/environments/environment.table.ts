@@ -1,0 +1,23 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface EnvironmentTable {
+  id: string;
+  name: string;
+  /** Custom OAuth callback URL (issue: auth flows); null means Latchkey's own /oauth/callback. */
+  callback_url: string | null;
+  webhook_url: string | null;
+  webhook_secondary_url: string | null;
+  webhook_on_auth_creation: Generated<boolean>;
+  webhook_on_auth_refresh_error: Generated<boolean>;
+  /** Sealed per-environment webhook signing key (HMAC-SHA256). */
+  webhook_signing_key_sealed: string;
+  hmac_enabled: Generated<boolean>;
+  /** Sealed key for the frontend HMAC of public-key flows. */
+  hmac_key_sealed: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export type EnvironmentRow = Selectable<EnvironmentTable>;
+export type NewEnvironmentRow = Insertable<EnvironmentTable>;
+export type EnvironmentUpdate = Updateable<EnvironmentTable>;

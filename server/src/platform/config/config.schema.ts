@@ -1,0 +1,49 @@
+/**
+ * Configuration from environment variables, validated once at boot. Every bad value is reported with the variable's
+ * name so the process can stop with one clear line instead of starting half-configured.
+ */
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const flagSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['', '0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(v), 'must be 1/0 or true/false')
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const urlSchema = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL (${protocols.join(' or ')})`);
+
+export const UUID_V4_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3003),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  DATABASE_URL: urlSchema(['postgres:', 'postgresql:']).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  LATCHKEY_DATA_DIR: z.string().trim().min(1).default('./.latchkey'),
+  LATCHKEY_ENCRYPTION_KEY: z.string().trim().min(1).optional(),
+  LATCHKEY_PUBLIC_URL: urlSchema(['http:', 'https:']).optional(),
+  LATCHKEY_BOOTSTRAP_SECRET_KEY: z
+    .string()
+    .trim()
+    .regex(UUID_V4_PATTERN, 'must be a UUID v4 (the shape of a Nango secret key)')
+    .optional(),
+  LATCHKEY_ALLOW_PRIVATE_URLS: flagSchema.default(false),
+  LATCHKEY_BODY_LIMIT: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
+  LATCHKEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+export type EnvInput = z.input<typeof envSchema>;

@@ -1,0 +1,95 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { parseKeyring, type Keyring } from '../crypto/keyring';
+import { envSchema } from './config.schema';
+import { loadOrCreateEmbeddedKey } from './embedded-key';
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  dataDir: string;
+  keyring: Keyring;
+  /** True when the encryption key was generated on this boot (first boot of an embedded install). */
+  encryptionKeyGenerated: boolean;
+  bootstrapSecretKey: string | undefined;
+  allowPrivateUrls: boolean;
+  bodyLimit: number;
+  shutdownTimeoutMs: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+/** Raised for a bad configuration value; `message` is the one line printed before the process exits. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the environment (empty strings count as unset). Touches the disk only to keep the embedded key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const defined = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in envSchema.shape && value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(defined);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0]), issue.message.replace(/^Invalid input: /, ''));
+  }
+  const vars = parsed.data;
+  const dataDir = path.resolve(vars.LATCHKEY_DATA_DIR);
+  if (existsSync(dataDir) && !isDirectory(dataDir)) {
+    throw new ConfigError('LATCHKEY_DATA_DIR', `(${dataDir}) exists and is not a directory`);
+  }
+
+  let keyring: Keyring;
+  let encryptionKeyGenerated = false;
+  if (vars.LATCHKEY_ENCRYPTION_KEY !== undefined) {
+    try {
+      keyring = parseKeyring(vars.LATCHKEY_ENCRYPTION_KEY);
+    } catch (error) {
+      throw new ConfigError('LATCHKEY_ENCRYPTION_KEY', (error as Error).message);
+    }
+  } else if (vars.DATABASE_URL !== undefined) {
+    throw new ConfigError(
+      'LATCHKEY_ENCRYPTION_KEY',
+      'is required when DATABASE_URL is set (32 random bytes in base64, e.g. `openssl rand -base64 32`)',
+    );
+  } else {
+    const embedded = loadOrCreateEmbeddedKey(dataDir);
+    keyring = parseKeyring(embedded.key);
+    encryptionKeyGenerated = embedded.created;
+  }
+
+  return {
+    port: vars.PORT,
+    host: vars.HOST,
+    publicUrl: (vars.LATCHKEY_PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
+    database:
+      vars.DATABASE_URL !== undefined
+        ? { kind: 'postgres', url: vars.DATABASE_URL, poolSize: vars.DATABASE_POOL_SIZE }
+        : { kind: 'pglite', dataDir: path.join(dataDir, 'pgdata') },
+    dataDir,
+    keyring,
+    encryptionKeyGenerated,
+    bootstrapSecretKey: vars.LATCHKEY_BOOTSTRAP_SECRET_KEY?.toLowerCase(),
+    allowPrivateUrls: vars.LATCHKEY_ALLOW_PRIVATE_URLS,
+    bodyLimit: vars.LATCHKEY_BODY_LIMIT,
+    shutdownTimeoutMs: vars.LATCHKEY_SHUTDOWN_TIMEOUT_MS,
+    logLevel: vars.LOG_LEVEL,
+  };
+}
+
+function isDirectory(target: string): boolean {
+  try {
+    return statSync(target).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,39 @@
+/** The database schema, assembled from each domain's table, and the one place a Kysely instance is built. */
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { ApiKeyTable } from '../../api-keys/api-key.table';
+import type { EnvironmentTable } from '../../environments/environment.table';
+import type { IntegrationTable } from '../../integrations/integration.table';
+import type { CustomProviderTable } from '../../providers/custom-provider.table';
+
+export interface Database {
+  environments: EnvironmentTable;
+  api_keys: ApiKeyTable;
+  integrations: IntegrationTable;
+  custom_providers: CustomProviderTable;
+}
+
+export type Db = Kysely<Database>;
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolSize: number }
+  | { kind: 'pglite'; dataDir: string | undefined };
+
+/**
+ * PostgreSQL through `pg` when a URL is given, else embedded PGlite (in memory when `dataDir` is undefined).
+ * The same queries and migrations run on both.
+ */
+export function createDatabase(target: DatabaseTarget): Db {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  return new Kysely<Database>({
+    dialect: new PGliteDialect({
+      pglite: () => PGlite.create(target.dataDir === undefined ? {} : { dataDir: target.dataDir }),
+    }),
+  });
+}

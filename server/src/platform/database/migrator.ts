@@ -1,0 +1,23 @@
+/**
+ * Migrations are listed here rather than read from the file system, so they run the same from source, from a bundle
+ * and in tests. Names sort by timestamp; Kysely's PostgreSQL adapter holds an advisory lock while migrating, so
+ * several instances starting at once are safe.
+ */
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import * as foundation from './migrations/2026-11-23T0001-foundation';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-23T0001-foundation': foundation,
+};
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableName: 'latchkey_migrations',
+    migrationLockTableName: 'latchkey_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,41 @@
+import type { ProviderDefinition } from '@latchkey/providers';
+import type { Db } from '../platform/database/database';
+import type { CustomProviderRow } from './custom-provider.table';
+
+export async function listCustomProviderRows(db: Db, environmentId: string): Promise<CustomProviderRow[]> {
+  return db.selectFrom('custom_providers').selectAll().where('environment_id', '=', environmentId).orderBy('name').execute();
+}
+
+export async function findCustomProviderRow(db: Db, environmentId: string, name: string) {
+  return db
+    .selectFrom('custom_providers')
+    .selectAll()
+    .where('environment_id', '=', environmentId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+}
+
+export async function insertCustomProviderRow(
+  db: Db,
+  row: { id: string; environment_id: string; name: string; definition: ProviderDefinition },
+): Promise<CustomProviderRow | undefined> {
+  return db
+    .insertInto('custom_providers')
+    .values({ ...row, definition: JSON.stringify(row.definition) })
+    .onConflict((oc) => oc.columns(['environment_id', 'name']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function updateCustomProviderRow(db: Db, id: string, definition: ProviderDefinition) {
+  return db
+    .updateTable('custom_providers')
+    .set({ definition: JSON.stringify(definition), updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function deleteCustomProviderRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('custom_providers').where('id', '=', id).execute();
+}
