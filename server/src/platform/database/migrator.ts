@@ -3,14 +3,16 @@
  * and in tests. Names sort by timestamp; Kysely's PostgreSQL adapter holds an advisory lock while migrating, so
  * several instances starting at once are safe.
  */
-import { type Kysely, type Migration, Migrator } from 'kysely';
+import type { Kysely } from 'kysely';
+import { type Migration, Migrator } from 'kysely/migration';
 import * as foundation from './migrations/2026-11-23T0001-foundation';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23T0001-foundation': foundation,
 };
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+// biome-ignore lint/suspicious/noExplicitAny: migrations work on any schema
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },

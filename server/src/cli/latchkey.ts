@@ -1,0 +1,133 @@
+/**
+ * `pnpm latchkey <command>`: operator commands that work on the configured database (the same variables as the
+ * server). Keys are printed to stdout once; everything else goes through plain text lines.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { LatchkeyError } from '@latchkey/schema';
+import { loadCatalog } from '@latchkey/providers';
+import { ConfigError, loadConfig } from '../platform/config/config';
+import { countSealedValuesByKey, rotateSealedValues } from '../platform/crypto/key-rotation';
+import { createVault } from '../platform/crypto/vault';
+import { EmbeddedLockError } from '../platform/database/embedded-lock';
+import { migrateToLatest } from '../platform/database/migrator';
+import { openConfiguredDatabase } from '../latchkey';
+import { createServices } from '../services';
+
+const USAGE = `Usage: pnpm latchkey <command>
+
+  keys generate                     print a new random encryption key (base64, 32 bytes)
+  keys status                       count stored secrets per encryption key id
+  keys rotate [--batch-size N]      re-encrypt every stored secret under the first LATCHKEY_ENCRYPTION_KEY
+  environments list                 list environments
+  environments create <name>        create an environment and print its secret key
+  api-keys list <environment>       list an environment's secret keys (hints only)
+  api-keys create <environment> [--name NAME] [--scope SCOPE ...]
+                                    create a secret key (default scope environment:*) and print it
+  api-keys revoke <id>              revoke a secret key
+`;
+
+async function run(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'batch-size': { type: 'string' },
+      name: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [group, command, arg] = positionals;
+  if (values.help === true || group === undefined) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (group === 'keys' && command === 'generate') {
+    process.stdout.write(`${randomBytes(32).toString('base64')}\n`);
+    return;
+  }
+
+  const config = loadConfig();
+  const { db, release } = openConfiguredDatabase(config);
+  try {
+    await migrateToLatest(db);
+    const vault = createVault(config.keyring);
+    const services = createServices({
+      db,
+      vault,
+      catalog: loadCatalog(),
+      publicUrl: config.publicUrl,
+      allowPrivateUrls: config.allowPrivateUrls,
+    });
+    const key = `${group} ${command ?? ''}`.trim();
+    switch (key) {
+      case 'keys status': {
+        const counts = await countSealedValuesByKey(db);
+        process.stdout.write(`primary key id: ${vault.primaryKeyId}\nconfigured key ids: ${[...config.keyring.byId.keys()].join(', ')}\n`);
+        for (const [column, byKey] of Object.entries(counts)) {
+          const parts = Object.entries(byKey).map(([id, n]) => `${id}=${n}${config.keyring.byId.has(id) ? '' : ' (KEY NOT CONFIGURED)'}`);
+          process.stdout.write(`${column}: ${parts.join(', ') || 'none'}\n`);
+        }
+        break;
+      }
+      case 'keys rotate': {
+        const batchSize = values['batch-size'] === undefined ? 500 : Number(values['batch-size']);
+        if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size must be a positive integer');
+        const report = await rotateSealedValues(db, vault, {
+          batchSize,
+          onBatch: (column, count) => process.stdout.write(`${column}: ${count} checked\n`),
+        });
+        process.stdout.write(`re-encrypted ${report.rewrapped} secrets under key ${vault.primaryKeyId}\n`);
+        break;
+      }
+      case 'environments list': {
+        for (const env of await services.environments.list()) process.stdout.write(`${env.name}\t${env.id}\n`);
+        break;
+      }
+      case 'environments create': {
+        if (arg === undefined) throw new Error('environments create needs a name');
+        const created = await services.environments.create(arg);
+        process.stdout.write(`created environment ${created.environment.name}\nsecret key (shown once): ${created.secretKey}\n`);
+        break;
+      }
+      case 'api-keys list': {
+        const env = await services.environments.getByName(arg ?? 'dev');
+        for (const k of await services.apiKeys.list(env.id)) {
+          const state = k.revokedAt === null ? 'active' : `revoked ${k.revokedAt.toISOString()}`;
+          process.stdout.write(`${k.id}\t${k.name}\t…${k.hint}\t${k.scopes.join(' ')}\t${state}\n`);
+        }
+        break;
+      }
+      case 'api-keys create': {
+        if (arg === undefined) throw new Error('api-keys create needs an environment name');
+        const env = await services.environments.getByName(arg);
+        const created = await services.apiKeys.create({
+          environmentId: env.id,
+          name: values.name ?? 'cli',
+          scopes: values.scope ?? ['environment:*'],
+        });
+        process.stdout.write(`${created.secretKey}\n`);
+        break;
+      }
+      case 'api-keys revoke': {
+        if (arg === undefined) throw new Error('api-keys revoke needs a key id');
+        await services.apiKeys.revoke(arg);
+        process.stdout.write(`revoked ${arg}\n`);
+        break;
+      }
+      default:
+        process.stderr.write(`Unknown command: ${key}\n\n${USAGE}`);
+        process.exitCode = 64;
+    }
+  } finally {
+    await db.destroy();
+    release();
+  }
+}
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof EmbeddedLockError || error instanceof LatchkeyError;
+  process.stderr.write(`${known || error instanceof Error ? (error as Error).message : String(error)}\n`);
+  process.exitCode = known ? 2 : 1;
+});

@@ -1,0 +1,47 @@
+/**
+ * Serving a Latchkey over HTTP, and stopping gracefully: stop accepting, let in-flight requests finish (up to a
+ * timeout, then cut them), close the database last.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Latchkey } from './latchkey';
+import type { Logger } from './platform/logging/logger';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+export async function startHttpServer(latchkey: Latchkey, logger: Logger): Promise<RunningServer> {
+  const { port, host, shutdownTimeoutMs } = latchkey.config;
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: latchkey.app.fetch, port, hostname: host }, () => resolve(s as Server)) as Server;
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive sockets would hold close() open; busy ones finish their response first.
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        logger.warn({ timeoutMs: shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');
+        server.closeAllConnections();
+      }, shutdownTimeoutMs);
+      timer.unref();
+      await closed;
+      clearTimeout(timer);
+      await latchkey.close();
+    })();
+    return stopping;
+  };
+
+  return { url: `http://${shownHost}:${address.port}`, port: address.port, server, stop };
+}

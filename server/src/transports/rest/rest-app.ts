@@ -1,0 +1,72 @@
+/**
+ * The Nango-compatible REST transport: middleware order, route groups and the error mapping. Routes parse, call a
+ * service, format; nothing here decides anything a service should.
+ */
+import type { Catalog } from '@latchkey/providers';
+import { LatchkeyError } from '@latchkey/schema';
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { Db } from '../../platform/database/database';
+import type { Logger } from '../../platform/logging/logger';
+import type { Services } from '../../services';
+import { handleError } from './middleware/error-handler';
+import { jsonBody } from './middleware/json-body';
+import { requestContext } from './middleware/request-context';
+import { secretKeyAuth } from './middleware/secret-key-auth';
+import type { RestEnv } from './rest-env';
+import { healthRoutes } from './routes/health.routes';
+import { integrationRoutes } from './routes/integrations.routes';
+import { logoRoutes } from './routes/logo.routes';
+import { providerRoutes } from './routes/providers.routes';
+
+export interface RestAppDeps {
+  services: Services;
+  db: Db;
+  catalog: Catalog;
+  logger: Logger;
+  bodyLimit: number;
+}
+
+/** Route groups whose bodies are JSON (Nango's list, minus the ones we do not serve yet). */
+const JSON_GROUPS = ['/integrations', '/providers'];
+
+export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
+  const app = new Hono<RestEnv>({ strict: false });
+  app.use(requestContext(deps.logger));
+  app.use(
+    cors({
+      origin: '*',
+      maxAge: 600,
+      allowHeaders: [
+        'Authorization',
+        'Content-Type',
+        'Accept',
+        'Provider-Config-Key',
+        'Connection-Id',
+        'Nango-Is-Sync',
+        'Nango-Is-Dry-Run',
+        'Nango-Activity-Log-Id',
+        'X-Request-Id',
+      ],
+      exposeHeaders: ['X-Request-Id', 'X-Nango-Signature', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+    }),
+  );
+
+  app.route('/', healthRoutes(deps.db));
+  app.route('/', logoRoutes(deps.catalog));
+
+  const body = jsonBody(deps.bodyLimit);
+  const auth = secretKeyAuth(deps.services.apiKeys);
+  for (const group of JSON_GROUPS) {
+    app.use(group, body, auth);
+    app.use(`${group}/*`, body, auth);
+  }
+  app.route('/', integrationRoutes(deps.services));
+  app.route('/', providerRoutes(deps.services));
+
+  app.notFound((c) =>
+    c.json(new LatchkeyError('route_not_found', `No endpoint ${c.req.method} ${c.req.path}.`).toBody(), 404),
+  );
+  app.onError(handleError);
+  return app;
+}
