@@ -3,7 +3,9 @@
  * timeout, then cut them), close the database last.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { LatchkeyError } from '@latchkey/schema';
 import { serve } from '@hono/node-server';
 import type { Latchkey } from './latchkey';
 import type { Logger } from './platform/logging/logger';
@@ -22,6 +24,7 @@ export async function startHttpServer(latchkey: Latchkey, logger: Logger): Promi
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket));
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 
@@ -44,4 +47,22 @@ export async function startHttpServer(latchkey: Latchkey, logger: Logger): Promi
   };
 
   return { url: `http://${shownHost}:${address.port}`, port: address.port, server, stop };
+}
+
+/**
+ * Requests Node's HTTP parser rejects (bad framing, oversized headers) never reach the app; answer them in our error
+ * shape too rather than with Node's bare 400.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if ((socket as Socket).writable !== true || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const body = JSON.stringify(
+    new LatchkeyError('malformed_request', tooLarge ? 'The request headers are too large.' : undefined).toBody(),
+  );
+  socket.end(
+    `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

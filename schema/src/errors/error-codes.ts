@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   // Nango answers 415 here (compat doc 1.2); the status follows it rather than a plain 400.
   invalid_content_type: { status: 415, message: 'Content-Type header must be application/json' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
+  malformed_request: { status: 400, message: 'The HTTP request is malformed.' },
   invalid_provider_definition: { status: 400, message: 'The provider definition is invalid.' },
   invalid_integration_credentials: { status: 400, message: 'The integration credentials do not suit its provider.' },
 

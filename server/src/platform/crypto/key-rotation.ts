@@ -41,11 +41,9 @@ export async function rotateSealedValues(
       if (rows.length === 0) break;
       await db.transaction().execute(async (trx) => {
         for (const row of rows) {
-          const rewrapped = vault.rewrap(row.value);
-          const result = await sql`
-            update ${sql.table(table)} set ${sql.ref(column)} = ${rewrapped}
-            where id::text = ${row.id} and ${sql.ref(column)} = ${row.value}`.execute(trx);
-          if ((result.numAffectedRows ?? 0n) > 0n) report.byColumn[name]! += 1;
+          if (await compareAndSwapSealed(trx, { table, column }, row.id, row.value, vault.rewrap(row.value))) {
+            report.byColumn[name]! += 1;
+          }
         }
       });
       options.onBatch?.(name, rows.length);
@@ -54,6 +52,20 @@ export async function rotateSealedValues(
     report.rewrapped += report.byColumn[name]!;
   }
   return report;
+}
+
+/** Replaces a sealed value only if the row still holds `expected`; false when a concurrent write got there first. */
+export async function compareAndSwapSealed(
+  db: Db,
+  target: (typeof SEALED_COLUMNS)[number],
+  id: string,
+  expected: string,
+  replacement: string,
+): Promise<boolean> {
+  const result = await sql`
+    update ${sql.table(target.table)} set ${sql.ref(target.column)} = ${replacement}
+    where id::text = ${id} and ${sql.ref(target.column)} = ${expected}`.execute(db);
+  return (result.numAffectedRows ?? 0n) > 0n;
 }
 
 /** How many sealed values each master key holds, per column: what an operator checks before removing a key. */
