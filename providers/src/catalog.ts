@@ -6,7 +6,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkProviderRules } from './provider.rules';
-import { type Provider, type ProviderDefinition, PROVIDER_NAME_PATTERN, providerDefinitionSchema } from './provider.schema';
+import {
+  PROVIDER_NAME_PATTERN,
+  type Provider,
+  type ProviderDefinition,
+  providerDefinitionSchema,
+} from './provider.schema';
 
 export const CATALOG_DIR = fileURLToPath(new URL('../catalog/', import.meta.url));
 
@@ -26,7 +31,9 @@ export interface Catalog {
 export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
   const problems: string[] = [];
   const definitions = new Map<string, ProviderDefinition>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const name = file.slice(0, -'.json'.length);
     if (!PROVIDER_NAME_PATTERN.test(name)) {
       problems.push(`${file}: the file name is not a valid provider name`);
@@ -41,7 +48,8 @@ export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
     }
     const parsed = providerDefinitionSchema.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`${name}.${issue.path.join('.')}: ${issue.message}`);
+      for (const issue of parsed.error.issues)
+        problems.push(`${name}.${issue.path.join('.')}: ${issue.message}`);
       continue;
     }
     definitions.set(name, parsed.data);

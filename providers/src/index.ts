@@ -1,5 +1,5 @@
 export * from './catalog';
+export * from './json-schema';
 export * from './placeholders';
 export * from './provider.rules';
 export * from './provider.schema';
-export * from './json-schema';

@@ -31,7 +31,8 @@ export function findPlaceholders(template: string): Placeholder[] {
 export function collectStrings(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') into.push(value);
   else if (Array.isArray(value)) for (const item of value) collectStrings(item, into);
-  else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) collectStrings(item, into);
+  else if (value !== null && typeof value === 'object')
+    for (const item of Object.values(value)) collectStrings(item, into);
   return into;
 }
 

@@ -58,7 +58,9 @@ export function checkProviderRules(provider: Provider, options: RuleOptions = {}
         if (placeholder.kind === 'connectionConfig') {
           usedConfig.add(placeholder.name);
           if (!declaredConfig.has(placeholder.name)) {
-            problems.push(`${field}: \${connectionConfig.${placeholder.name}} is not declared in connection_config`);
+            problems.push(
+              `${field}: \${connectionConfig.${placeholder.name}} is not declared in connection_config`,
+            );
           }
         } else if (placeholder.kind === 'credentials' || placeholder.kind === 'bare') {
           if (field !== 'proxy' && placeholder.kind === 'credentials') {
@@ -125,7 +127,8 @@ function checkModeRequirements(provider: Provider): string[] {
       require('token_url', provider.token_url);
       break;
     case 'API_KEY':
-      if (credentials.apiKey === undefined) problems.push('credentials.apiKey: required for auth_mode API_KEY');
+      if (credentials.apiKey === undefined)
+        problems.push('credentials.apiKey: required for auth_mode API_KEY');
       break;
     case 'BASIC':
       if (credentials.username === undefined && credentials.password === undefined) {
@@ -135,7 +138,10 @@ function checkModeRequirements(provider: Provider): string[] {
     default:
       break;
   }
-  if (['OAUTH2', 'OAUTH1', 'OAUTH2_CC', 'NONE'].includes(provider.auth_mode) && provider.credentials !== undefined) {
+  if (
+    ['OAUTH2', 'OAUTH1', 'OAUTH2_CC', 'NONE'].includes(provider.auth_mode) &&
+    provider.credentials !== undefined
+  ) {
     problems.push(`credentials: auth_mode ${provider.auth_mode} takes no credential declarations`);
   }
   return problems;

@@ -39,10 +39,7 @@ export const fieldDeclarationSchema = z
     title: z.string().min(1),
     description: z.string().min(1),
     example: z.string().optional(),
-    pattern: z
-      .string()
-      .refine(isValidRegExp, 'must be a valid regular expression')
-      .optional(),
+    pattern: z.string().refine(isValidRegExp, 'must be a valid regular expression').optional(),
     format: z.enum(['hostname', 'uri', 'uuid', 'email']).optional(),
     enum: z.array(z.string()).min(1).optional(),
     order: z.number().int().optional(),
@@ -68,7 +65,18 @@ const stringMapSchema = z.record(z.string(), z.string());
 /** Parameter maps allow numbers and booleans too (Nango's YAML has `access_type: offline` next to `max_age: 0`). */
 const paramMapSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 const stringOrListSchema = z.union([z.string(), z.array(z.string())]);
-const httpMethodSchema = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'get', 'post', 'put', 'patch', 'delete']);
+const httpMethodSchema = z.enum([
+  'GET',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'get',
+  'post',
+  'put',
+  'patch',
+  'delete',
+]);
 
 export const proxyVerificationSchema = z
   .object({
@@ -202,7 +210,9 @@ export const providerDefinitionSchema = z.object(providerDefinitionShape).strict
 export type ProviderDefinition = z.infer<typeof providerDefinitionSchema>;
 
 /** A definition as the API receives it: the Nango fields with the provider's `name` at the top level. */
-export const namedProviderDefinitionSchema = z.object({ name: providerNameSchema, ...providerDefinitionShape }).strict();
+export const namedProviderDefinitionSchema = z
+  .object({ name: providerNameSchema, ...providerDefinitionShape })
+  .strict();
 export type NamedProviderDefinition = z.infer<typeof namedProviderDefinitionSchema>;
 
 /** A provider after alias resolution: `auth_mode` is then always known. */

@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_DIR, loadCatalog } from '../src/catalog';
-import { findPlaceholders, collectStrings } from '../src/placeholders';
 import { providerJsonSchema } from '../src/json-schema';
+import { collectStrings, findPlaceholders } from '../src/placeholders';
 import { providerDefinitionSchema } from '../src/provider.schema';
 
 const catalog = loadCatalog();
@@ -25,10 +25,41 @@ describe('provider catalog', () => {
 
   it('has every provider users name first', () => {
     const required = [
-      'github', 'github-app', 'google', 'google-mail', 'google-drive', 'slack', 'notion', 'discord', 'salesforce',
-      'zendesk', 'shopify', 'qualtrics', 'gorgias', 'zoho', 'hubspot', 'stripe-api-key', 'jira', 'confluence', 'linear',
-      'asana', 'airtable', 'dropbox', 'box', 'microsoft', 'zoom', 'intercom', 'twitter', 'twitter-v2', 'trello', 'xero',
-      'quickbooks', 'mailchimp', 'twilio', 'sendgrid', 'openai',
+      'github',
+      'github-app',
+      'google',
+      'google-mail',
+      'google-drive',
+      'slack',
+      'notion',
+      'discord',
+      'salesforce',
+      'zendesk',
+      'shopify',
+      'qualtrics',
+      'gorgias',
+      'zoho',
+      'hubspot',
+      'stripe-api-key',
+      'jira',
+      'confluence',
+      'linear',
+      'asana',
+      'airtable',
+      'dropbox',
+      'box',
+      'microsoft',
+      'zoom',
+      'intercom',
+      'twitter',
+      'twitter-v2',
+      'trello',
+      'xero',
+      'quickbooks',
+      'mailchimp',
+      'twilio',
+      'sendgrid',
+      'openai',
     ];
     expect(required.filter((name) => catalog.get(name) === undefined)).toEqual([]);
   });
@@ -48,12 +79,15 @@ describe('provider catalog', () => {
 
   it('covers every auth mode Latchkey runs', () => {
     const modes = new Set(catalog.list().map((p) => p.auth_mode));
-    for (const mode of ['OAUTH2', 'OAUTH1', 'OAUTH2_CC', 'API_KEY', 'BASIC', 'NONE']) expect(modes).toContain(mode);
+    for (const mode of ['OAUTH2', 'OAUTH1', 'OAUTH2_CC', 'API_KEY', 'BASIC', 'NONE'])
+      expect(modes).toContain(mode);
   });
 
   it("keeps Nango's zendesk entry", () => {
     const zendesk = catalog.get('zendesk')!;
-    expect(zendesk.authorization_url).toBe('https://${connectionConfig.subdomain}.zendesk.com/oauth/authorizations/new');
+    expect(zendesk.authorization_url).toBe(
+      'https://${connectionConfig.subdomain}.zendesk.com/oauth/authorizations/new',
+    );
     expect(zendesk.token_url).toBe('https://${connectionConfig.subdomain}.zendesk.com/oauth/tokens');
     expect(zendesk.connection_config?.subdomain?.pattern).toBe('^[a-z0-9_-]+$');
   });
@@ -67,16 +101,29 @@ describe('provider catalog', () => {
   it('declares per-customer and data-center hosts for Gorgias, Qualtrics, Shopify and Zoho', () => {
     for (const name of ['gorgias', 'qualtrics', 'shopify', 'zoho']) {
       const provider = catalog.get(name)!;
-      const placeholders = collectStrings([provider.authorization_url, provider.token_url, provider.proxy]).flatMap(findPlaceholders);
-      expect(placeholders.some((p) => p.kind === 'connectionConfig'), name).toBe(true);
+      const placeholders = collectStrings([
+        provider.authorization_url,
+        provider.token_url,
+        provider.proxy,
+      ]).flatMap(findPlaceholders);
+      expect(
+        placeholders.some((p) => p.kind === 'connectionConfig'),
+        name,
+      ).toBe(true);
     }
   });
 
   it('uses https for every URL of every entry', () => {
     for (const provider of catalog.list()) {
-      for (const url of [provider.authorization_url, provider.refresh_url, provider.request_url, provider.proxy?.base_url]) {
+      for (const url of [
+        provider.authorization_url,
+        provider.refresh_url,
+        provider.request_url,
+        provider.proxy?.base_url,
+      ]) {
         if (url === undefined) continue;
-        for (const part of url.split('||')) expect(part.trim(), provider.name).toMatch(/^(https:\/\/|\$\{connectionConfig\.)/);
+        for (const part of url.split('||'))
+          expect(part.trim(), provider.name).toMatch(/^(https:\/\/|\$\{connectionConfig\.)/);
       }
     }
   });

@@ -4,8 +4,8 @@ import {
   AuthenticationError,
   ERROR_CODES,
   errorBodySchema,
-  fieldErrorsFromZod,
   ForbiddenError,
+  fieldErrorsFromZod,
   LatchkeyError,
   ValidationError,
 } from '../src/errors';
@@ -27,13 +27,22 @@ describe('error family', () => {
     });
     const body = error.toBody();
     expect(errorBodySchema.parse(body)).toEqual(body);
-    expect(body).toEqual({ error: { code: 'invalid_body', message: 'bad', errors: [{ code: 'too_small', message: 'short', path: ['a'] }] } });
+    expect(body).toEqual({
+      error: {
+        code: 'invalid_body',
+        message: 'bad',
+        errors: [{ code: 'too_small', message: 'short', path: ['a'] }],
+      },
+    });
     expect(JSON.stringify(body)).not.toContain('do-not-send');
   });
 
   it('maps zod issues to field errors with string paths', () => {
     const result = z.object({ list: z.array(z.string()) }).safeParse({ list: ['a', 1] });
     expect(result.success).toBe(false);
-    if (!result.success) expect(fieldErrorsFromZod(result.error)).toEqual([{ code: 'invalid_type', message: expect.any(String), path: ['list', '1'] }]);
+    if (!result.success)
+      expect(fieldErrorsFromZod(result.error)).toEqual([
+        { code: 'invalid_type', message: expect.any(String), path: ['list', '1'] },
+      ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { booleanStringSchema, listParamSchema } from '../src/api/query';
 import { scopesInputSchema } from '../src/api/integrations';
+import { booleanStringSchema, listParamSchema } from '../src/api/query';
 import { hasScope, scopeCovers } from '../src/scopes';
 
 describe('query values', () => {
@@ -50,7 +50,9 @@ describe('scopes', () => {
     expect(scopeCovers('environment:*', 'environment:connections:read')).toBe(true);
     expect(scopeCovers('environment:connections:*', 'environment:connections:read_credentials')).toBe(true);
     expect(scopeCovers('environment:connections:*', 'environment:integrations:read')).toBe(false);
-    expect(scopeCovers('environment:connections:read', 'environment:connections:read_credentials')).toBe(false);
+    expect(scopeCovers('environment:connections:read', 'environment:connections:read_credentials')).toBe(
+      false,
+    );
     expect(hasScope([], 'environment:integrations:read')).toBe(false);
     expect(hasScope(['environment:integrations:read'], 'environment:integrations:read')).toBe(true);
   });

@@ -17,8 +17,9 @@ export function printFirstBoot(latchkey: Latchkey, url: string): void {
     '  Latchkey is set up.',
     `  Data:      ${where}`,
     `  API:       ${url}`,
-    ...created.map(({ environment, secretKey }) =>
-      `  ${`${environment.name} secret key:`.padEnd(20)} ${secretKey}${config.bootstrapSecretKey === secretKey ? '  (LATCHKEY_BOOTSTRAP_SECRET_KEY)' : ''}`,
+    ...created.map(
+      ({ environment, secretKey }) =>
+        `  ${`${environment.name} secret key:`.padEnd(20)} ${secretKey}${config.bootstrapSecretKey === secretKey ? '  (LATCHKEY_BOOTSTRAP_SECRET_KEY)' : ''}`,
     ),
     '  These keys are shown once. Use one as `Authorization: Bearer <key>`.',
     '',

@@ -5,8 +5,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { LatchkeyError } from '@latchkey/schema';
 import { serve } from '@hono/node-server';
+import { LatchkeyError } from '@latchkey/schema';
 import type { Latchkey } from './latchkey';
 import type { Logger } from './platform/logging/logger';
 
@@ -20,7 +20,9 @@ export interface RunningServer {
 export async function startHttpServer(latchkey: Latchkey, logger: Logger): Promise<RunningServer> {
   const { port, host, shutdownTimeoutMs } = latchkey.config;
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: latchkey.app.fetch, port, hostname: host }, () => resolve(s as Server)) as Server;
+    const s = serve({ fetch: latchkey.app.fetch, port, hostname: host }, () =>
+      resolve(s as Server),
+    ) as Server;
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
@@ -60,7 +62,10 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   }
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const body = JSON.stringify(
-    new LatchkeyError('malformed_request', tooLarge ? 'The request headers are too large.' : undefined).toBody(),
+    new LatchkeyError(
+      'malformed_request',
+      tooLarge ? 'The request headers are too large.' : undefined,
+    ).toBody(),
   );
   socket.end(
     `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -4,6 +4,7 @@
  */
 import { type Catalog, loadCatalog } from '@latchkey/providers';
 import type { Hono } from 'hono';
+import type { CreatedEnvironment } from './environments/environment.service';
 import type { Config } from './platform/config/config';
 import { createVault, type Vault } from './platform/crypto/vault';
 import { createDatabase, type Db } from './platform/database/database';
@@ -11,7 +12,6 @@ import { acquireEmbeddedLock } from './platform/database/embedded-lock';
 import { migrateToLatest } from './platform/database/migrator';
 import type { Logger } from './platform/logging/logger';
 import { createServices, type Services } from './services';
-import type { CreatedEnvironment } from './environments/environment.service';
 import { createRestApp } from './transports/rest/rest-app';
 import type { RestEnv } from './transports/rest/rest-env';
 
@@ -29,8 +29,12 @@ export interface Latchkey {
 
 let sharedCatalog: Catalog | undefined;
 
-export async function createLatchkey(config: Config, options: { logger: Logger; db?: Db }): Promise<Latchkey> {
-  const opened = options.db === undefined ? openConfiguredDatabase(config) : { db: options.db, release: () => {} };
+export async function createLatchkey(
+  config: Config,
+  options: { logger: Logger; db?: Db },
+): Promise<Latchkey> {
+  const opened =
+    options.db === undefined ? openConfiguredDatabase(config) : { db: options.db, release: () => {} };
   const { db } = opened;
   try {
     const applied = await migrateToLatest(db);

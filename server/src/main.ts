@@ -1,12 +1,13 @@
 /** `pnpm start`: configuration, database, HTTP, and the signals that stop them. */
-import { ConfigError, loadConfig } from './platform/config/config';
-import { createLogger } from './platform/logging/logger';
+
+import { printFirstBoot } from './first-boot';
+import { startHttpServer } from './http-server';
 import { createLatchkey, type Latchkey } from './latchkey';
+import { ConfigError, loadConfig } from './platform/config/config';
 import { rotateSealedValues } from './platform/crypto/key-rotation';
 import { EmbeddedLockError } from './platform/database/embedded-lock';
 import type { Logger } from './platform/logging/logger';
-import { startHttpServer } from './http-server';
-import { printFirstBoot } from './first-boot';
+import { createLogger } from './platform/logging/logger';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -67,11 +68,14 @@ function rotateInBackground(latchkey: Latchkey, logger: Logger): void {
     (report) => {
       if (report.rewrapped > 0) logger.info({ report }, 'stored secrets re-encrypted under the primary key');
     },
-    (error) => logger.error({ err: error }, 'background key rotation failed; run `pnpm latchkey keys rotate`'),
+    (error) =>
+      logger.error({ err: error }, 'background key rotation failed; run `pnpm latchkey keys rotate`'),
   );
 }
 
 main().catch((error) => {
-  process.stderr.write(`latchkey failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `latchkey failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -12,7 +12,10 @@ describe.each(databaseKinds())('secret key authentication (%s)', (kind) => {
   });
   afterAll(() => t[Symbol.asyncDispose]());
 
-  const errorOf = async (response: Response) => ({ status: response.status, ...((await response.json()) as { error: { code: string } }).error });
+  const errorOf = async (response: Response) => ({
+    status: response.status,
+    ...((await response.json()) as { error: { code: string } }).error,
+  });
 
   it('answers 401 missing_auth_header without the header', async () => {
     expect(await errorOf(await t.request('/integrations', { key: null }))).toMatchObject({
@@ -22,10 +25,13 @@ describe.each(databaseKinds())('secret key authentication (%s)', (kind) => {
     });
   });
 
-  it.each(['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b', 'Token x'])('answers 401 malformed_auth_header for %j', async (header) => {
-    const response = await t.latchkey.app.request('/integrations', { headers: { authorization: header } });
-    expect(await errorOf(response)).toMatchObject({ status: 401, code: 'malformed_auth_header' });
-  });
+  it.each(['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b', 'Token x'])(
+    'answers 401 malformed_auth_header for %j',
+    async (header) => {
+      const response = await t.latchkey.app.request('/integrations', { headers: { authorization: header } });
+      expect(await errorOf(response)).toMatchObject({ status: 401, code: 'malformed_auth_header' });
+    },
+  );
 
   it('answers 401 unknown_api_key for a key nobody issued', async () => {
     expect(await errorOf(await t.request('/integrations', { key: randomUUID() }))).toMatchObject({
@@ -50,7 +56,9 @@ describe.each(databaseKinds())('secret key authentication (%s)', (kind) => {
   });
 
   it('stores keys only as SHA-256 hashes', async () => {
-    const { rows } = await sql<{ row: string }>`select row_to_json(k)::text as row from api_keys k`.execute(t.database.db);
+    const { rows } = await sql<{ row: string }>`select row_to_json(k)::text as row from api_keys k`.execute(
+      t.database.db,
+    );
     const dump = rows.map((r) => r.row).join('\n');
     expect(dump).not.toContain(t.secretKey);
     expect(dump).toContain(hashSecret(t.secretKey));
@@ -69,7 +77,11 @@ describe.each(databaseKinds())('secret key authentication (%s)', (kind) => {
       method: 'POST',
       json: { unique_key: 'x', provider: 'github' },
     });
-    expect(await errorOf(denied)).toMatchObject({ status: 403, code: 'forbidden', payload: { required_scope: 'environment:integrations:write' } });
+    expect(await errorOf(denied)).toMatchObject({
+      status: 403,
+      code: 'forbidden',
+      payload: { required_scope: 'environment:integrations:write' },
+    });
     expect((await t.request('/providers', { key: readOnly.secretKey })).status).toBe(403);
 
     const wildcard = await t.latchkey.services.apiKeys.create({
@@ -87,16 +99,26 @@ describe.each(databaseKinds())('secret key authentication (%s)', (kind) => {
 
   it('keeps environments apart', async () => {
     const prod = await t.latchkey.services.environments.getByName('prod');
-    const prodKey = await t.latchkey.services.apiKeys.create({ environmentId: prod.id, name: 'p', scopes: ['environment:*'] });
+    const prodKey = await t.latchkey.services.apiKeys.create({
+      environmentId: prod.id,
+      name: 'p',
+      scopes: ['environment:*'],
+    });
     await t.request('/integrations', { method: 'POST', json: { unique_key: 'dev-only', provider: 'slack' } });
-    const prodList = (await (await t.request('/integrations', { key: prodKey.secretKey })).json()) as { data: unknown[] };
+    const prodList = (await (await t.request('/integrations', { key: prodKey.secretKey })).json()) as {
+      data: unknown[];
+    };
     expect(prodList.data).toEqual([]);
     expect((await t.request('/integrations/dev-only', { key: prodKey.secretKey })).status).toBe(404);
   });
 
   it('stops accepting a revoked key at once in this process', async () => {
     const dev = await t.latchkey.services.environments.getByName('dev');
-    const temp = await t.latchkey.services.apiKeys.create({ environmentId: dev.id, name: 'temp', scopes: ['environment:*'] });
+    const temp = await t.latchkey.services.apiKeys.create({
+      environmentId: dev.id,
+      name: 'temp',
+      scopes: ['environment:*'],
+    });
     expect((await t.request('/integrations', { key: temp.secretKey })).status).toBe(200);
     await t.latchkey.services.apiKeys.revoke(temp.id);
     expect(await errorOf(await t.request('/integrations', { key: temp.secretKey }))).toMatchObject({
@@ -109,7 +131,11 @@ describe.each(databaseKinds())('secret key authentication (%s)', (kind) => {
     const created = await t.latchkey.services.environments.create('staging');
     const response = await t.request('/integrations', { key: created.secretKey });
     expect(response.status).toBe(200);
-    await expect(t.latchkey.services.environments.create('staging')).rejects.toMatchObject({ code: 'environment_already_exists' });
-    await expect(t.latchkey.services.environments.create('Bad Name')).rejects.toMatchObject({ code: 'invalid_body' });
+    await expect(t.latchkey.services.environments.create('staging')).rejects.toMatchObject({
+      code: 'environment_already_exists',
+    });
+    await expect(t.latchkey.services.environments.create('Bad Name')).rejects.toMatchObject({
+      code: 'invalid_body',
+    });
   });
 });

@@ -21,7 +21,12 @@ describe.each(databaseKinds())('integrations REST (%s)', (kind) => {
     const response = await create({
       unique_key: 'github-prod',
       provider: 'github',
-      credentials: { type: 'OAUTH2', client_id: 'Iv1.abc', client_secret: 'gh-secret-1', scopes: 'repo,read:user' },
+      credentials: {
+        type: 'OAUTH2',
+        client_id: 'Iv1.abc',
+        client_secret: 'gh-secret-1',
+        scopes: 'repo,read:user',
+      },
     });
     expect(response.status).toBe(200);
     const { data } = (await response.json()) as Body;
@@ -36,7 +41,9 @@ describe.each(databaseKinds())('integrations REST (%s)', (kind) => {
     expect(JSON.stringify(data)).not.toContain('gh-secret-1');
     expect(data).not.toHaveProperty('credentials');
 
-    const withCredentials = (await (await t.request('/integrations/github-prod?include=credentials')).json()) as Body;
+    const withCredentials = (await (
+      await t.request('/integrations/github-prod?include=credentials')
+    ).json()) as Body;
     expect(withCredentials.data.credentials).toEqual({
       type: 'OAUTH2',
       client_id: 'Iv1.abc',
@@ -47,16 +54,31 @@ describe.each(databaseKinds())('integrations REST (%s)', (kind) => {
   });
 
   it('lists integrations in Nango shape', async () => {
-    const { data } = (await (await t.request('/integrations')).json()) as { data: Array<Record<string, unknown>> };
+    const { data } = (await (await t.request('/integrations')).json()) as {
+      data: Array<Record<string, unknown>>;
+    };
     expect(data.map((i) => i.unique_key)).toContain('github-prod');
-    for (const item of data) expect(Object.keys(item).sort()).toEqual(['created_at', 'display_name', 'forward_webhooks', 'logo', 'provider', 'unique_key', 'updated_at']);
+    for (const item of data)
+      expect(Object.keys(item).sort()).toEqual([
+        'created_at',
+        'display_name',
+        'forward_webhooks',
+        'logo',
+        'provider',
+        'unique_key',
+        'updated_at',
+      ]);
   });
 
   it('adds the webhook URL on include=webhook, both includes together too', async () => {
-    const both = (await (await t.request('/integrations/github-prod?include=webhook&include=credentials')).json()) as Body;
+    const both = (await (
+      await t.request('/integrations/github-prod?include=webhook&include=credentials')
+    ).json()) as Body;
     expect(both.data.webhook_url).toMatch(/^http:\/\/latchkey\.test\/webhook\/[0-9a-f-]{36}\/github-prod$/);
     expect(both.data.credentials).not.toBeNull();
-    const comma = (await (await t.request('/integrations/github-prod?include=webhook,credentials')).json()) as Body;
+    const comma = (await (
+      await t.request('/integrations/github-prod?include=webhook,credentials')
+    ).json()) as Body;
     expect(comma.data.credentials).toEqual(both.data.credentials);
   });
 
@@ -68,13 +90,23 @@ describe.each(databaseKinds())('integrations REST (%s)', (kind) => {
       scopes: ['environment:integrations:read'],
     });
     expect((await t.request('/integrations/github-prod', { key: reader.secretKey })).status).toBe(200);
-    const denied = await t.request('/integrations/github-prod?include=credentials', { key: reader.secretKey });
+    const denied = await t.request('/integrations/github-prod?include=credentials', {
+      key: reader.secretKey,
+    });
     expect(denied.status).toBe(403);
     expect(await errorCode(denied)).toBe('forbidden');
   });
 
   it('prefills scopes from the provider defaults', async () => {
-    expect((await create({ unique_key: 'sf', provider: 'salesforce', credentials: { type: 'OAUTH2', client_id: 'c', client_secret: 's' } })).status).toBe(200);
+    expect(
+      (
+        await create({
+          unique_key: 'sf',
+          provider: 'salesforce',
+          credentials: { type: 'OAUTH2', client_id: 'c', client_secret: 's' },
+        })
+      ).status,
+    ).toBe(200);
     const { data } = (await (await t.request('/integrations/sf?include=credentials')).json()) as Body;
     expect(data.credentials?.scopes).toBe('offline_access');
   });
@@ -85,16 +117,28 @@ describe.each(databaseKinds())('integrations REST (%s)', (kind) => {
       json: { display_name: 'GitHub', credentials: { type: 'OAUTH2', client_secret: 'gh-secret-2' } },
     });
     expect(patched.status).toBe(200);
-    const { data } = (await (await t.request('/integrations/github-prod?include=credentials')).json()) as Body;
+    const { data } = (await (
+      await t.request('/integrations/github-prod?include=credentials')
+    ).json()) as Body;
     expect(data.display_name).toBe('GitHub');
-    expect(data.credentials).toMatchObject({ client_id: 'Iv1.abc', client_secret: 'gh-secret-2', scopes: 'repo,read:user' });
+    expect(data.credentials).toMatchObject({
+      client_id: 'Iv1.abc',
+      client_secret: 'gh-secret-2',
+      scopes: 'repo,read:user',
+    });
   });
 
   it('renames, and refuses a rename onto a taken key', async () => {
     await create({ unique_key: 'slack', provider: 'slack' });
-    const conflict = await t.request('/integrations/slack', { method: 'PATCH', json: { unique_key: 'github-prod' } });
+    const conflict = await t.request('/integrations/slack', {
+      method: 'PATCH',
+      json: { unique_key: 'github-prod' },
+    });
     expect(conflict.status).toBe(409);
-    const renamed = await t.request('/integrations/slack', { method: 'PATCH', json: { unique_key: 'slack-main' } });
+    const renamed = await t.request('/integrations/slack', {
+      method: 'PATCH',
+      json: { unique_key: 'slack-main' },
+    });
     expect(((await renamed.json()) as Body).data.unique_key).toBe('slack-main');
     expect((await t.request('/integrations/slack')).status).toBe(404);
   });
@@ -107,22 +151,48 @@ describe.each(databaseKinds())('integrations REST (%s)', (kind) => {
 
   it.each([
     [{ unique_key: 'x', provider: 'no-such-provider' }, 'provider'],
-    [{ unique_key: 'x', provider: 'openai', credentials: { type: 'OAUTH2', client_id: 'a', client_secret: 'b' } }, 'credentials'],
-    [{ unique_key: 'x', provider: 'twitter', credentials: { type: 'OAUTH2', client_id: 'a', client_secret: 'b' } }, 'credentials'],
-    [{ unique_key: 'x', provider: 'github', credentials: { type: 'OAUTH2', client_id: 'a', client_secret: 'b', scopes: 'a b' } }, 'credentials'],
+    [
+      {
+        unique_key: 'x',
+        provider: 'openai',
+        credentials: { type: 'OAUTH2', client_id: 'a', client_secret: 'b' },
+      },
+      'credentials',
+    ],
+    [
+      {
+        unique_key: 'x',
+        provider: 'twitter',
+        credentials: { type: 'OAUTH2', client_id: 'a', client_secret: 'b' },
+      },
+      'credentials',
+    ],
+    [
+      {
+        unique_key: 'x',
+        provider: 'github',
+        credentials: { type: 'OAUTH2', client_id: 'a', client_secret: 'b', scopes: 'a b' },
+      },
+      'credentials',
+    ],
     [{ unique_key: 'has/slash', provider: 'github' }, 'unique_key'],
     [{ unique_key: 'x', provider: 'github', extra: true }, ''],
   ])('rejects %j with 400 invalid_body pointing at %s', async (body, field) => {
     const response = await create(body);
     expect(response.status).toBe(400);
-    const { error } = (await response.json()) as { error: { code: string; errors: Array<{ path: string[] }> } };
+    const { error } = (await response.json()) as {
+      error: { code: string; errors: Array<{ path: string[] }> };
+    };
     expect(error.code).toBe('invalid_body');
     if (field !== '') expect(error.errors.some((e) => e.path[0] === field)).toBe(true);
   });
 
   it('deletes with {success:true}, then 404', async () => {
     await create({ unique_key: 'temp', provider: 'notion' });
-    const response = await t.request('/integrations/temp', { method: 'DELETE', headers: { 'content-type': 'application/json' } });
+    const response = await t.request('/integrations/temp', {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(await response.json()).toEqual({ success: true });
     const again = await t.request('/integrations/temp', { method: 'DELETE' });
     expect(again.status).toBe(404);
@@ -139,16 +209,24 @@ describe.each(databaseKinds())('integrations REST (%s)', (kind) => {
     await create({
       unique_key: 'custom-secret',
       provider: 'github',
-      credentials: { type: 'OAUTH2', client_id: 'id', client_secret: 'plaintext-canary-7f3a', webhook_secret: 'hook-canary-9b2c' },
+      credentials: {
+        type: 'OAUTH2',
+        client_id: 'id',
+        client_secret: 'plaintext-canary-7f3a',
+        webhook_secret: 'hook-canary-9b2c',
+      },
       custom: { signing: 'custom-canary-1d4e' },
     });
     const tables = ['environments', 'api_keys', 'integrations', 'custom_providers'];
     let dump = '';
     for (const table of tables) {
-      const { rows } = await sql<{ row: string }>`select row_to_json(t)::text as row from ${sql.table(table)} t`.execute(t.database.db);
+      const { rows } = await sql<{
+        row: string;
+      }>`select row_to_json(t)::text as row from ${sql.table(table)} t`.execute(t.database.db);
       dump += rows.map((r) => r.row).join('\n');
     }
     expect(dump).toContain('custom-secret');
-    for (const canary of ['plaintext-canary-7f3a', 'hook-canary-9b2c', 'custom-canary-1d4e']) expect(dump).not.toContain(canary);
+    for (const canary of ['plaintext-canary-7f3a', 'hook-canary-9b2c', 'custom-canary-1d4e'])
+      expect(dump).not.toContain(canary);
   });
 });

@@ -52,7 +52,15 @@ const QUERIES = [
   '?unknown=1',
   '?__proto__[polluted]=1',
 ];
-const CONTENT_TYPES = [undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', ''];
+const CONTENT_TYPES = [
+  undefined,
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  'application/x-www-form-urlencoded',
+  '',
+];
 const BODIES = [
   '',
   '{',
@@ -86,7 +94,9 @@ function send(port: number, method: string, path: string, headers: Record<string
       res.on('data', (chunk) => {
         text += chunk;
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, contentType: res.headers['content-type'] }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, text, contentType: res.headers['content-type'] }),
+      );
     });
     req.on('error', reject);
     if (body !== '' && method !== 'GET' && method !== 'HEAD') {
@@ -124,11 +134,13 @@ describe.each(databaseKinds())('malformed requests (%s)', (kind) => {
       const headers: Record<string, string> = {};
       const auth = next();
       if (auth < 0.8) headers.authorization = `Bearer ${t.secretKey}`;
-      else if (auth < 0.9) headers.authorization = pick(['Bearer', 'Basic x', 'Bearer \u00ff', `Bearer ${'z'.repeat(2000)}`]);
+      else if (auth < 0.9)
+        headers.authorization = pick(['Bearer', 'Basic x', 'Bearer \u00ff', `Bearer ${'z'.repeat(2000)}`]);
       if (contentType !== undefined) headers['content-type'] = contentType;
       const response = await send(server.port, method, path, headers, body);
       const label = `${method} ${path} [${contentType}] ${body.slice(0, 60)}`;
-      if (response.status >= 500) failures.push(`${response.status} ${label}: ${response.text.slice(0, 200)}`);
+      if (response.status >= 500)
+        failures.push(`${response.status} ${label}: ${response.text.slice(0, 200)}`);
       if (response.status >= 400 && method !== 'HEAD') {
         rejected++;
         const parsed = errorBodySchema.safeParse(safeJson(response.text));
@@ -141,7 +153,9 @@ describe.each(databaseKinds())('malformed requests (%s)', (kind) => {
 
     // Broken HTTP framing never reaches the app; Node's parser rejects it, still in our error shape.
     const unframed = await new Promise<string>((resolve) => {
-      const socket = connect(server.port, '127.0.0.1', () => socket.end('DELETE /providers HTTP/1.1\r\nHost: x\r\n\r\n"body without length"'));
+      const socket = connect(server.port, '127.0.0.1', () =>
+        socket.end('DELETE /providers HTTP/1.1\r\nHost: x\r\n\r\n"body without length"'),
+      );
       let text = '';
       socket.on('data', (chunk) => {
         text += chunk;
@@ -150,7 +164,13 @@ describe.each(databaseKinds())('malformed requests (%s)', (kind) => {
     });
     expect(unframed).toContain('HTTP/1.1 400');
     expect(unframed).toContain('"code":"malformed_request"');
-    const health = await send(server.port, 'GET', '/integrations', { authorization: `Bearer ${t.secretKey}` }, '');
+    const health = await send(
+      server.port,
+      'GET',
+      '/integrations',
+      { authorization: `Bearer ${t.secretKey}` },
+      '',
+    );
     expect(health.status).toBe(200);
   });
 });

@@ -40,14 +40,18 @@ describe.each(databaseKinds())('providers REST (%s)', (kind) => {
   let t: TestLatchkey;
   let open: TestLatchkey;
   beforeAll(async () => {
-    [t, open] = await Promise.all([createTestLatchkey(kind), createTestLatchkey(kind, { LATCHKEY_ALLOW_PRIVATE_URLS: '1' })]);
+    [t, open] = await Promise.all([
+      createTestLatchkey(kind),
+      createTestLatchkey(kind, { LATCHKEY_ALLOW_PRIVATE_URLS: '1' }),
+    ]);
   });
   afterAll(async () => {
     await t[Symbol.asyncDispose]();
     await open[Symbol.asyncDispose]();
   });
 
-  const json = async (r: Response) => (await r.json()) as { data: Provider & Provider[]; error: { code: string; errors?: unknown[] } };
+  const json = async (r: Response) =>
+    (await r.json()) as { data: Provider & Provider[]; error: { code: string; errors?: unknown[] } };
 
   it('lists the catalog with name and logo_url', async () => {
     const { data } = await json(await t.request('/providers'));
@@ -76,10 +80,14 @@ describe.each(databaseKinds())('providers REST (%s)', (kind) => {
   });
 
   it('gets one provider, 404 not_found for an unknown one', async () => {
-    expect((await json(await t.request('/providers/salesforce'))).data.token_response_metadata).toEqual(['instance_url']);
+    expect((await json(await t.request('/providers/salesforce'))).data.token_response_metadata).toEqual([
+      'instance_url',
+    ]);
     const missing = await t.request('/providers/nope');
     expect(missing.status).toBe(404);
-    expect(await json(missing)).toMatchObject({ error: { code: 'not_found', message: 'Unknown provider nope' } });
+    expect(await json(missing)).toMatchObject({
+      error: { code: 'not_found', message: 'Unknown provider nope' },
+    });
   });
 
   it('serves a generated SVG logo', async () => {
@@ -97,14 +105,21 @@ describe.each(databaseKinds())('providers REST (%s)', (kind) => {
 
     const created = await open.request('/providers', { method: 'POST', json: localOAuth });
     expect(created.status).toBe(201);
-    expect((await json(created)).data).toMatchObject({ name: 'local-oauth', custom: true, auth_mode: 'OAUTH2' });
+    expect((await json(created)).data).toMatchObject({
+      name: 'local-oauth',
+      custom: true,
+      auth_mode: 'OAUTH2',
+    });
   });
 
   it('registers a Nango-shaped entry, then configures it with a Nango integration body', async () => {
     expect((await t.request('/providers', { method: 'POST', json: hostedApiKey })).status).toBe(201);
     const { data } = await json(await t.request('/providers?search=acme'));
     expect(data.map((p) => p.name)).toEqual(['acme-api']);
-    const integration = await t.request('/integrations', { method: 'POST', json: { unique_key: 'acme', provider: 'acme-api' } });
+    const integration = await t.request('/integrations', {
+      method: 'POST',
+      json: { unique_key: 'acme', provider: 'acme-api' },
+    });
     expect(integration.status).toBe(200);
 
     const oauthIntegration = await open.request('/integrations', {
@@ -112,7 +127,12 @@ describe.each(databaseKinds())('providers REST (%s)', (kind) => {
       json: {
         unique_key: 'local',
         provider: 'local-oauth',
-        credentials: { type: 'OAUTH2', client_id: 'client', client_secret: 'secret', scopes: 'openid,offline_access' },
+        credentials: {
+          type: 'OAUTH2',
+          client_id: 'client',
+          client_secret: 'secret',
+          scopes: 'openid,offline_access',
+        },
       },
     });
     expect(oauthIntegration.status).toBe(200);
@@ -120,12 +140,19 @@ describe.each(databaseKinds())('providers REST (%s)', (kind) => {
 
   it('keeps custom providers inside their environment', async () => {
     const prod = await t.latchkey.services.environments.getByName('prod');
-    const prodKey = await t.latchkey.services.apiKeys.create({ environmentId: prod.id, name: 'p', scopes: ['environment:*'] });
+    const prodKey = await t.latchkey.services.apiKeys.create({
+      environmentId: prod.id,
+      name: 'p',
+      scopes: ['environment:*'],
+    });
     expect((await t.request('/providers/acme-api', { key: prodKey.secretKey })).status).toBe(404);
   });
 
   it('updates a custom provider with a merge patch, revalidating it', async () => {
-    const updated = await t.request('/providers/acme-api', { method: 'PATCH', json: { display_name: 'Acme Corp', categories: null } });
+    const updated = await t.request('/providers/acme-api', {
+      method: 'PATCH',
+      json: { display_name: 'Acme Corp', categories: null },
+    });
     expect(updated.status).toBe(200);
     const { data } = await json(updated);
     expect(data).toMatchObject({ display_name: 'Acme Corp' });
@@ -139,14 +166,21 @@ describe.each(databaseKinds())('providers REST (%s)', (kind) => {
   });
 
   it('protects the catalog and providers in use', async () => {
-    const clash = await t.request('/providers', { method: 'POST', json: { ...hostedApiKey, name: 'github' } });
+    const clash = await t.request('/providers', {
+      method: 'POST',
+      json: { ...hostedApiKey, name: 'github' },
+    });
     expect(clash.status).toBe(409);
-    expect((await t.request('/providers/github', { method: 'PATCH', json: { display_name: 'x' } })).status).toBe(404);
+    expect(
+      (await t.request('/providers/github', { method: 'PATCH', json: { display_name: 'x' } })).status,
+    ).toBe(404);
     const inUse = await t.request('/providers/acme-api', { method: 'DELETE' });
     expect(inUse.status).toBe(409);
     expect((await json(inUse)).error.code).toBe('provider_in_use');
     await t.request('/integrations/acme', { method: 'DELETE' });
-    expect(await json(await t.request('/providers/acme-api', { method: 'DELETE' }))).toEqual({ success: true });
+    expect(await json(await t.request('/providers/acme-api', { method: 'DELETE' }))).toEqual({
+      success: true,
+    });
     expect((await t.request('/providers/acme-api')).status).toBe(404);
   });
 
@@ -154,10 +188,26 @@ describe.each(databaseKinds())('providers REST (%s)', (kind) => {
     ['a bad name', { ...hostedApiKey, name: 'Bad Name' }, 'invalid_body'],
     ['an unknown key', { ...hostedApiKey, name: 'x1', unknown_key: 1 }, 'invalid_body'],
     ['an unknown auth mode', { ...hostedApiKey, name: 'x2', auth_mode: 'MAGIC' }, 'invalid_body'],
-    ['API_KEY without credentials.apiKey', { ...hostedApiKey, name: 'x3', credentials: {} }, 'invalid_provider_definition'],
-    ['an undeclared placeholder', { ...hostedApiKey, name: 'x4', connection_config: {} }, 'invalid_provider_definition'],
-    ['OAUTH2 without URLs', { name: 'x5', display_name: 'X', docs: 'https://x.example', auth_mode: 'OAUTH2' }, 'invalid_provider_definition'],
-    ['an alias to nothing', { name: 'x6', display_name: 'X', docs: 'https://x.example', alias: 'no-such' }, 'invalid_provider_definition'],
+    [
+      'API_KEY without credentials.apiKey',
+      { ...hostedApiKey, name: 'x3', credentials: {} },
+      'invalid_provider_definition',
+    ],
+    [
+      'an undeclared placeholder',
+      { ...hostedApiKey, name: 'x4', connection_config: {} },
+      'invalid_provider_definition',
+    ],
+    [
+      'OAUTH2 without URLs',
+      { name: 'x5', display_name: 'X', docs: 'https://x.example', auth_mode: 'OAUTH2' },
+      'invalid_provider_definition',
+    ],
+    [
+      'an alias to nothing',
+      { name: 'x6', display_name: 'X', docs: 'https://x.example', alias: 'no-such' },
+      'invalid_provider_definition',
+    ],
   ])('rejects a definition with %s', async (_label, definition, code) => {
     const response = await t.request('/providers', { method: 'POST', json: definition });
     expect(response.status).toBe(400);
@@ -167,9 +217,18 @@ describe.each(databaseKinds())('providers REST (%s)', (kind) => {
   it('accepts an alias of a catalog provider', async () => {
     const response = await t.request('/providers', {
       method: 'POST',
-      json: { name: 'gmail-readonly', alias: 'google-mail', display_name: 'Gmail (read only)', docs: 'https://x.example', default_scopes: ['https://www.googleapis.com/auth/gmail.readonly'] },
+      json: {
+        name: 'gmail-readonly',
+        alias: 'google-mail',
+        display_name: 'Gmail (read only)',
+        docs: 'https://x.example',
+        default_scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
+      },
     });
     expect(response.status).toBe(201);
-    expect((await json(response)).data).toMatchObject({ auth_mode: 'OAUTH2', display_name: 'Gmail (read only)' });
+    expect((await json(response)).data).toMatchObject({
+      auth_mode: 'OAUTH2',
+      display_name: 'Gmail (read only)',
+    });
   });
 });

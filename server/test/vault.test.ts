@@ -5,7 +5,11 @@ import { createVault, VaultError } from '../src/platform/crypto/vault';
 
 const keyA = randomBytes(32).toString('base64');
 const keyB = randomBytes(32).toString('base64');
-const credential = JSON.stringify({ access_token: 'ya29.a0AfH6SMB', refresh_token: '1//0gLq', expires_in: 3599 });
+const credential = JSON.stringify({
+  access_token: 'ya29.a0AfH6SMB',
+  refresh_token: '1//0gLq',
+  expires_in: 3599,
+});
 
 describe('vault', () => {
   it('opens what it sealed, and never stores the plaintext', () => {

@@ -67,7 +67,10 @@ export const updateIntegrationInputSchema = z
     unique_key: uniqueKeySchema.optional(),
     display_name: displayNameSchema.optional(),
     credentials: z
-      .discriminatedUnion('type', [oauthIntegrationCredentialsSchema.partial().required({ type: true }), appIntegrationCredentialsSchema.partial().required({ type: true })])
+      .discriminatedUnion('type', [
+        oauthIntegrationCredentialsSchema.partial().required({ type: true }),
+        appIntegrationCredentialsSchema.partial().required({ type: true }),
+      ])
       .optional(),
     forward_webhooks: z.boolean().optional(),
     integration_config: integrationConfigSchema.optional(),

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-export const listProvidersQuerySchema = z
-  .object({ search: z.string().max(100).optional() })
-  .strict();
+export const listProvidersQuerySchema = z.object({ search: z.string().max(100).optional() }).strict();
 
 /** A provider as the API shows it: its definition plus `name`, `logo_url` and whether the environment defined it. */
 export const providerOutputSchema = z

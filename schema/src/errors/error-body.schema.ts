@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-export const fieldErrorSchema = z.object({ code: z.string(), message: z.string(), path: z.array(z.string()) });
+export const fieldErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  path: z.array(z.string()),
+});
 
 /** The body of every non-2xx JSON answer. */
 export const errorBodySchema = z.object({

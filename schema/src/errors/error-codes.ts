@@ -14,7 +14,10 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   malformed_request: { status: 400, message: 'The HTTP request is malformed.' },
   invalid_provider_definition: { status: 400, message: 'The provider definition is invalid.' },
-  invalid_integration_credentials: { status: 400, message: 'The integration credentials do not suit its provider.' },
+  invalid_integration_credentials: {
+    status: 400,
+    message: 'The integration credentials do not suit its provider.',
+  },
 
   // 401 / 403: who is calling
   missing_auth_header: {

@@ -27,7 +27,10 @@ export class LatchkeyError extends Error {
   readonly internal: unknown;
 
   constructor(code: ErrorCode, message?: string, options: LatchkeyErrorOptions = {}) {
-    super(message ?? ERROR_CODES[code].message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      message ?? ERROR_CODES[code].message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = new.target.name;
     this.code = code;
     this.status = ERROR_CODES[code].status;
@@ -89,7 +92,11 @@ export class ConflictError extends LatchkeyError {
 
 /** Something on our side failed (5xx). The message stays generic; detail goes to `internal`. */
 export class InternalError extends LatchkeyError {
-  constructor(code: CodesWithStatus<500 | 503> = 'server_error', message?: string, options?: LatchkeyErrorOptions) {
+  constructor(
+    code: CodesWithStatus<500 | 503> = 'server_error',
+    message?: string,
+    options?: LatchkeyErrorOptions,
+  ) {
     super(code, message, options);
   }
 }

@@ -4,10 +4,20 @@
  * other processes within `cacheTtlMs`.
  */
 import { randomUUID } from 'node:crypto';
-import { AuthenticationError, GRANTABLE_SCOPE_PATTERN, NotFoundError, ValidationError } from '@latchkey/schema';
+import {
+  AuthenticationError,
+  GRANTABLE_SCOPE_PATTERN,
+  NotFoundError,
+  ValidationError,
+} from '@latchkey/schema';
 import { generateSecretKey, hashesEqual, hashSecret } from '../platform/crypto/secret-hash';
 import type { Db } from '../platform/database/database';
-import { findActiveApiKeyByHash, insertApiKey, listApiKeyRows, markApiKeyRevoked } from './api-key.repository';
+import {
+  findActiveApiKeyByHash,
+  insertApiKey,
+  listApiKeyRows,
+  markApiKeyRevoked,
+} from './api-key.repository';
 
 export interface AuthenticatedKey {
   apiKeyId: string;
@@ -55,7 +65,8 @@ export function createApiKeyService(deps: { db: Db; cacheTtlMs?: number }): ApiK
 
   async function insert(input: CreateApiKeyInput, target: Db) {
     for (const scope of input.scopes) {
-      if (!GRANTABLE_SCOPE_PATTERN.test(scope)) throw new ValidationError('invalid_body', `Unknown scope ${scope}.`);
+      if (!GRANTABLE_SCOPE_PATTERN.test(scope))
+        throw new ValidationError('invalid_body', `Unknown scope ${scope}.`);
     }
     const secretKey = normalise(input.key ?? generateSecretKey());
     const row = await insertApiKey(target, {

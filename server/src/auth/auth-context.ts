@@ -11,7 +11,9 @@ export interface AuthContext {
 
 export function requireScope(auth: AuthContext, scope: Scope): void {
   if (!hasScope(auth.scopes, scope)) {
-    throw new ForbiddenError(`This operation requires the ${scope} scope.`, { payload: { required_scope: scope } });
+    throw new ForbiddenError(`This operation requires the ${scope} scope.`, {
+      payload: { required_scope: scope },
+    });
   }
 }
 

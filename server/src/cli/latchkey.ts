@@ -4,14 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { LatchkeyError } from '@latchkey/schema';
 import { loadCatalog } from '@latchkey/providers';
+import { LatchkeyError } from '@latchkey/schema';
+import { openConfiguredDatabase } from '../latchkey';
 import { ConfigError, loadConfig } from '../platform/config/config';
 import { countSealedValuesByKey, rotateSealedValues } from '../platform/crypto/key-rotation';
 import { createVault } from '../platform/crypto/vault';
 import { EmbeddedLockError } from '../platform/database/embedded-lock';
 import { migrateToLatest } from '../platform/database/migrator';
-import { openConfiguredDatabase } from '../latchkey';
 import { createServices } from '../services';
 
 const USAGE = `Usage: pnpm latchkey <command>
@@ -64,16 +64,21 @@ async function run(argv: string[]): Promise<void> {
     switch (key) {
       case 'keys status': {
         const counts = await countSealedValuesByKey(db);
-        process.stdout.write(`primary key id: ${vault.primaryKeyId}\nconfigured key ids: ${[...config.keyring.byId.keys()].join(', ')}\n`);
+        process.stdout.write(
+          `primary key id: ${vault.primaryKeyId}\nconfigured key ids: ${[...config.keyring.byId.keys()].join(', ')}\n`,
+        );
         for (const [column, byKey] of Object.entries(counts)) {
-          const parts = Object.entries(byKey).map(([id, n]) => `${id}=${n}${config.keyring.byId.has(id) ? '' : ' (KEY NOT CONFIGURED)'}`);
+          const parts = Object.entries(byKey).map(
+            ([id, n]) => `${id}=${n}${config.keyring.byId.has(id) ? '' : ' (KEY NOT CONFIGURED)'}`,
+          );
           process.stdout.write(`${column}: ${parts.join(', ') || 'none'}\n`);
         }
         break;
       }
       case 'keys rotate': {
         const batchSize = values['batch-size'] === undefined ? 500 : Number(values['batch-size']);
-        if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size must be a positive integer');
+        if (!Number.isInteger(batchSize) || batchSize < 1)
+          throw new Error('--batch-size must be a positive integer');
         const report = await rotateSealedValues(db, vault, {
           batchSize,
           onBatch: (column, count) => process.stdout.write(`${column}: ${count} checked\n`),
@@ -82,13 +87,16 @@ async function run(argv: string[]): Promise<void> {
         break;
       }
       case 'environments list': {
-        for (const env of await services.environments.list()) process.stdout.write(`${env.name}\t${env.id}\n`);
+        for (const env of await services.environments.list())
+          process.stdout.write(`${env.name}\t${env.id}\n`);
         break;
       }
       case 'environments create': {
         if (arg === undefined) throw new Error('environments create needs a name');
         const created = await services.environments.create(arg);
-        process.stdout.write(`created environment ${created.environment.name}\nsecret key (shown once): ${created.secretKey}\n`);
+        process.stdout.write(
+          `created environment ${created.environment.name}\nsecret key (shown once): ${created.secretKey}\n`,
+        );
         break;
       }
       case 'api-keys list': {
@@ -127,7 +135,8 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof EmbeddedLockError || error instanceof LatchkeyError;
+  const known =
+    error instanceof ConfigError || error instanceof EmbeddedLockError || error instanceof LatchkeyError;
   process.stderr.write(`${known || error instanceof Error ? (error as Error).message : String(error)}\n`);
   process.exitCode = known ? 2 : 1;
 });

@@ -2,7 +2,10 @@ import type { Db } from '../platform/database/database';
 import type { EnvironmentRow, NewEnvironmentRow } from './environment.table';
 
 /** Inserts unless the name is taken; returns the row only when this call created it. */
-export async function insertEnvironmentIfAbsent(db: Db, row: NewEnvironmentRow): Promise<EnvironmentRow | undefined> {
+export async function insertEnvironmentIfAbsent(
+  db: Db,
+  row: NewEnvironmentRow,
+): Promise<EnvironmentRow | undefined> {
   return db
     .insertInto('environments')
     .values(row)

@@ -38,7 +38,11 @@ export interface EnvironmentService {
   getByName(name: string): Promise<Environment>;
 }
 
-export function createEnvironmentService(deps: { db: Db; vault: Vault; apiKeys: ApiKeyService }): EnvironmentService {
+export function createEnvironmentService(deps: {
+  db: Db;
+  vault: Vault;
+  apiKeys: ApiKeyService;
+}): EnvironmentService {
   const { db, vault, apiKeys } = deps;
 
   async function insert(name: string, secretKey?: string): Promise<CreatedEnvironment | undefined> {
@@ -73,7 +77,12 @@ export function createEnvironmentService(deps: { db: Db; vault: Vault; apiKeys: 
         // The bootstrap key may be set after the first boot: make sure it works for `dev` from now on.
         const dev = await findEnvironmentByName(db, 'dev');
         if (dev !== undefined) {
-          await apiKeys.ensureKey({ environmentId: dev.id, name: 'bootstrap', scopes: ['environment:*'], key: bootstrapSecretKey });
+          await apiKeys.ensureKey({
+            environmentId: dev.id,
+            name: 'bootstrap',
+            scopes: ['environment:*'],
+            key: bootstrapSecretKey,
+          });
         }
       }
       return created;
@@ -81,10 +90,14 @@ export function createEnvironmentService(deps: { db: Db; vault: Vault; apiKeys: 
 
     async create(name) {
       if (!ENVIRONMENT_NAME_PATTERN.test(name)) {
-        throw new ValidationError('invalid_body', 'An environment name is 1-64 lower-case letters, digits, - or _.');
+        throw new ValidationError(
+          'invalid_body',
+          'An environment name is 1-64 lower-case letters, digits, - or _.',
+        );
       }
       const result = await insert(name);
-      if (result === undefined) throw new ConflictError('environment_already_exists', `Environment ${name} already exists.`);
+      if (result === undefined)
+        throw new ConflictError('environment_already_exists', `Environment ${name} already exists.`);
       return result;
     },
 

@@ -21,7 +21,10 @@ export async function findIntegrationRow(db: Db, environmentId: string, uniqueKe
 }
 
 /** Inserts unless the unique key is taken in the environment; undefined means it was. */
-export async function insertIntegrationRow(db: Db, row: NewIntegrationRow): Promise<IntegrationRow | undefined> {
+export async function insertIntegrationRow(
+  db: Db,
+  row: NewIntegrationRow,
+): Promise<IntegrationRow | undefined> {
   return db
     .insertInto('integrations')
     .values(row)
@@ -30,15 +33,28 @@ export async function insertIntegrationRow(db: Db, row: NewIntegrationRow): Prom
     .executeTakeFirst();
 }
 
-export async function updateIntegrationRow(db: Db, id: string, update: IntegrationUpdate): Promise<IntegrationRow> {
-  return db.updateTable('integrations').set(update).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+export async function updateIntegrationRow(
+  db: Db,
+  id: string,
+  update: IntegrationUpdate,
+): Promise<IntegrationRow> {
+  return db
+    .updateTable('integrations')
+    .set(update)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function deleteIntegrationRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('integrations').where('id', '=', id).execute();
 }
 
-export async function integrationUsesProvider(db: Db, environmentId: string, provider: string): Promise<boolean> {
+export async function integrationUsesProvider(
+  db: Db,
+  environmentId: string,
+  provider: string,
+): Promise<boolean> {
   const row = await db
     .selectFrom('integrations')
     .select('id')

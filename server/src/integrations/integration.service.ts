@@ -73,7 +73,8 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
   }
 
   function checkCredentialsType(provider: Provider, type: string): void {
-    const expected = provider.auth_mode === 'APP' ? 'APP' : OAUTH_TYPES.has(provider.auth_mode) ? provider.auth_mode : null;
+    const expected =
+      provider.auth_mode === 'APP' ? 'APP' : OAUTH_TYPES.has(provider.auth_mode) ? provider.auth_mode : null;
     if (type !== expected) {
       const message =
         expected === null
@@ -85,7 +86,11 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
     }
   }
 
-  function present(row: IntegrationRow, provider: Provider | undefined, include: readonly IntegrationInclude[]): Integration {
+  function present(
+    row: IntegrationRow,
+    provider: Provider | undefined,
+    include: readonly IntegrationInclude[],
+  ): Integration {
     const integration: Integration = {
       unique_key: row.unique_key,
       provider: row.provider,
@@ -123,7 +128,9 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
   }
 
   function openSecrets(row: IntegrationRow): IntegrationSecrets {
-    return row.secrets_sealed === null ? {} : vault.openJson<IntegrationSecrets>(row.secrets_sealed, secretsContext(row.id));
+    return row.secrets_sealed === null
+      ? {}
+      : vault.openJson<IntegrationSecrets>(row.secrets_sealed, secretsContext(row.id));
   }
 
   function sealSecrets(id: string, secrets: IntegrationSecrets): string | null {
@@ -131,7 +138,10 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
     return Object.keys(present).length === 0 ? null : vault.sealJson(present, secretsContext(id));
   }
 
-  function includesFor(auth: AuthContext, include: readonly IntegrationInclude[]): readonly IntegrationInclude[] {
+  function includesFor(
+    auth: AuthContext,
+    include: readonly IntegrationInclude[],
+  ): readonly IntegrationInclude[] {
     if (include.includes('credentials')) requireScope(auth, 'environment:integrations:read_credentials');
     return include;
   }
@@ -143,7 +153,8 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
       const cache = new Map<string, Provider | undefined>();
       const result: Integration[] = [];
       for (const row of rows) {
-        if (!cache.has(row.provider)) cache.set(row.provider, await providers.resolve(auth.environment.id, row.provider));
+        if (!cache.has(row.provider))
+          cache.set(row.provider, await providers.resolve(auth.environment.id, row.provider));
         result.push(present(row, cache.get(row.provider), []));
       }
       return result;
@@ -186,7 +197,10 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
         custom_sealed: input.custom === undefined ? null : vault.sealJson(input.custom, customContext(id)),
       });
       if (row === undefined) {
-        throw new ConflictError('integration_already_exists', `Integration ${input.unique_key} already exists.`);
+        throw new ConflictError(
+          'integration_already_exists',
+          `Integration ${input.unique_key} already exists.`,
+        );
       }
       return present(row, provider, []);
     },
@@ -199,14 +213,19 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
 
       if (input.unique_key !== undefined && input.unique_key !== row.unique_key) {
         if ((await findIntegrationRow(db, auth.environment.id, input.unique_key)) !== undefined) {
-          throw new ConflictError('integration_already_exists', `Integration ${input.unique_key} already exists.`);
+          throw new ConflictError(
+            'integration_already_exists',
+            `Integration ${input.unique_key} already exists.`,
+          );
         }
         update.unique_key = input.unique_key;
       }
       if (input.display_name !== undefined) update.display_name = input.display_name;
       if (input.forward_webhooks !== undefined) update.forward_webhooks = input.forward_webhooks;
-      if (input.integration_config !== undefined) update.integration_config = JSON.stringify(input.integration_config);
-      if (input.custom !== undefined) update.custom_sealed = vault.sealJson(input.custom, customContext(row.id));
+      if (input.integration_config !== undefined)
+        update.integration_config = JSON.stringify(input.integration_config);
+      if (input.custom !== undefined)
+        update.custom_sealed = vault.sealJson(input.custom, customContext(row.id));
 
       const credentials = input.credentials;
       if (credentials !== undefined) {
@@ -216,9 +235,12 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
         if (credentials.type === 'APP') {
           update.app_id = credentials.app_id ?? row.app_id;
           update.app_link = credentials.app_link ?? row.app_link;
-          update.secrets_sealed = sealSecrets(row.id, { private_key: credentials.private_key ?? stored.private_key });
+          update.secrets_sealed = sealSecrets(row.id, {
+            private_key: credentials.private_key ?? stored.private_key,
+          });
         } else {
-          update.client_id = credentials.client_id ?? (row.credentials_type === credentials.type ? row.client_id : null);
+          update.client_id =
+            credentials.client_id ?? (row.credentials_type === credentials.type ? row.client_id : null);
           update.secrets_sealed = sealSecrets(row.id, {
             client_secret: credentials.client_secret ?? stored.client_secret,
             webhook_secret: credentials.webhook_secret ?? stored.webhook_secret,
@@ -233,7 +255,10 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
         updated = await updateIntegrationRow(db, row.id, update);
       } catch (error) {
         if (isUniqueViolation(error)) {
-          throw new ConflictError('integration_already_exists', `Integration ${input.unique_key} already exists.`);
+          throw new ConflictError(
+            'integration_already_exists',
+            `Integration ${input.unique_key} already exists.`,
+          );
         }
         throw error;
       }

@@ -3,7 +3,12 @@ import type { Db } from '../platform/database/database';
 import type { CustomProviderRow } from './custom-provider.table';
 
 export async function listCustomProviderRows(db: Db, environmentId: string): Promise<CustomProviderRow[]> {
-  return db.selectFrom('custom_providers').selectAll().where('environment_id', '=', environmentId).orderBy('name').execute();
+  return db
+    .selectFrom('custom_providers')
+    .selectAll()
+    .where('environment_id', '=', environmentId)
+    .orderBy('name')
+    .execute();
 }
 
 export async function findCustomProviderRow(db: Db, environmentId: string, name: string) {

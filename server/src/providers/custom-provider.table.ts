@@ -1,5 +1,5 @@
-import type { ColumnType, Insertable, Selectable } from 'kysely';
 import type { ProviderDefinition } from '@latchkey/providers';
+import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 export interface CustomProviderTable {
   id: string;

@@ -110,7 +110,9 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
         ...catalog.list().map((p) => present(p, false)),
         ...(await customProviders(auth.environment.id)).map((p) => present(p, true)),
       ];
-      return all.filter((p) => pattern === undefined || pattern.test(p.name)).sort((a, b) => a.name.localeCompare(b.name));
+      return all
+        .filter((p) => pattern === undefined || pattern.test(p.name))
+        .sort((a, b) => a.name.localeCompare(b.name));
     },
 
     async get(auth, name) {
@@ -154,7 +156,8 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
         name,
         definition: valid,
       });
-      if (row === undefined) throw new ConflictError('provider_already_exists', `Provider ${name} already exists.`);
+      if (row === undefined)
+        throw new ConflictError('provider_already_exists', `Provider ${name} already exists.`);
       return service.get(auth, name);
     },
 
@@ -182,7 +185,10 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
       requireScope(auth, 'environment:providers:write');
       const row = await findCustom(auth.environment.id, name);
       if (await deps.isProviderInUse(auth.environment.id, name)) {
-        throw new ConflictError('provider_in_use', `Provider ${name} is used by integrations; delete them first.`);
+        throw new ConflictError(
+          'provider_in_use',
+          `Provider ${name} is used by integrations; delete them first.`,
+        );
       }
       await deleteCustomProviderRow(db, row.id);
     },

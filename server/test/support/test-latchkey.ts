@@ -44,7 +44,10 @@ export async function createTestLatchkey(
       done();
     },
   });
-  const latchkey = await createLatchkey(config, { logger: createLogger(config.logLevel, sink), db: database.db });
+  const latchkey = await createLatchkey(config, {
+    logger: createLogger(config.logLevel, sink),
+    db: database.db,
+  });
 
   return {
     latchkey,
@@ -58,7 +61,11 @@ export async function createTestLatchkey(
       if (bearer !== null) headers.set('authorization', `Bearer ${bearer}`);
       if (json !== undefined) headers.set('content-type', 'application/json');
       return Promise.resolve(
-        latchkey.app.request(target, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) }),
+        latchkey.app.request(target, {
+          ...rest,
+          headers,
+          body: json === undefined ? rest.body : JSON.stringify(json),
+        }),
       );
     },
     async [Symbol.asyncDispose]() {

@@ -10,20 +10,26 @@ const flagSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .refine((v) => ['', '0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(v), 'must be 1/0 or true/false')
+  .refine(
+    (v) => ['', '0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(v),
+    'must be 1/0 or true/false',
+  )
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 const urlSchema = (protocols: string[]) =>
   z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL (${protocols.join(' or ')})`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL (${protocols.join(' or ')})`,
+    );
 
 export const UUID_V4_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 

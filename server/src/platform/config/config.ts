@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { parseKeyring, type Keyring } from '../crypto/keyring';
+import { type Keyring, parseKeyring } from '../crypto/keyring';
 import { envSchema } from './config.schema';
 import { loadOrCreateEmbeddedKey } from './embedded-key';
 
@@ -35,7 +35,9 @@ export class ConfigError extends Error {
 /** Reads the environment (empty strings count as unset). Touches the disk only to keep the embedded key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const defined = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => key in envSchema.shape && value !== undefined && value !== ''),
+    Object.entries(env).filter(
+      ([key, value]) => key in envSchema.shape && value !== undefined && value !== '',
+    ),
   );
   const parsed = envSchema.safeParse(defined);
   if (!parsed.success) {

@@ -28,7 +28,8 @@ export async function rotateSealedValues(
   const batchSize = options.batchSize ?? 500;
   const report: RotationReport = { rewrapped: 0, byColumn: {} };
   const current = `lk1.${vault.primaryKeyId}.%`;
-  for (const { table, column } of SEALED_COLUMNS) {
+  for (const target of SEALED_COLUMNS) {
+    const { table, column } = target;
     const name = `${table}.${column}`;
     report.byColumn[name] = 0;
     let lastId = '';
@@ -41,7 +42,7 @@ export async function rotateSealedValues(
       if (rows.length === 0) break;
       await db.transaction().execute(async (trx) => {
         for (const row of rows) {
-          if (await compareAndSwapSealed(trx, { table, column }, row.id, row.value, vault.rewrap(row.value))) {
+          if (await compareAndSwapSealed(trx, target, row.id, row.value, vault.rewrap(row.value))) {
             report.byColumn[name]! += 1;
           }
         }
@@ -57,7 +58,7 @@ export async function rotateSealedValues(
 /** Replaces a sealed value only if the row still holds `expected`; false when a concurrent write got there first. */
 export async function compareAndSwapSealed(
   db: Db,
-  target: (typeof SEALED_COLUMNS)[number],
+  target: { table: string; column: string },
   id: string,
   expected: string,
   replacement: string,

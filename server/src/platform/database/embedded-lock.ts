@@ -7,7 +7,10 @@ import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export class EmbeddedLockError extends Error {
-  constructor(readonly pid: number, file: string) {
+  constructor(
+    readonly pid: number,
+    file: string,
+  ) {
     super(
       `The embedded database is in use by process ${pid} (lock file ${file}). Stop that process first, or use PostgreSQL (DATABASE_URL) to run several processes.`,
     );
@@ -31,7 +34,8 @@ export function acquireEmbeddedLock(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new EmbeddedLockError(pid, file);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
+        throw new EmbeddedLockError(pid, file);
       unlinkSync(file);
     }
   }

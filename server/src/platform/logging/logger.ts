@@ -2,7 +2,7 @@
  * pino with secrets redacted. Request bodies and query strings are never logged (they carry tokens); the redaction
  * list is the second line of defence for objects that reach a log call by mistake.
  */
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 

@@ -18,7 +18,10 @@ export function validate<S extends z.ZodType>(part: Part, schema: S, value: unkn
   if (!result.success) {
     const errors = fieldErrorsFromZod(result.error);
     const first = errors[0];
-    const detail = first === undefined ? '' : ` ${first.path.length > 0 ? `${first.path.join('.')}: ` : ''}${first.message}`;
+    const detail =
+      first === undefined
+        ? ''
+        : ` ${first.path.length > 0 ? `${first.path.join('.')}: ` : ''}${first.message}`;
     throw new ValidationError(part, `${MESSAGES[part]}${detail}`, { errors });
   }
   return result.data;

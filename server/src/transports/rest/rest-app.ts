@@ -48,7 +48,13 @@ export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
         'Nango-Activity-Log-Id',
         'X-Request-Id',
       ],
-      exposeHeaders: ['X-Request-Id', 'X-Nango-Signature', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+      exposeHeaders: [
+        'X-Request-Id',
+        'X-Nango-Signature',
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+      ],
     }),
   );
 

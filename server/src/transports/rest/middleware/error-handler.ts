@@ -7,7 +7,8 @@ import type { RestEnv } from '../rest-env';
 export function handleError(error: Error, c: Context<RestEnv>): Response {
   const log = c.get('log');
   if (error instanceof LatchkeyError) {
-    if (error.status >= 500) log?.error({ code: error.code, internal: error.internal, err: error }, error.message);
+    if (error.status >= 500)
+      log?.error({ code: error.code, internal: error.internal, err: error }, error.message);
     return c.json(error.toBody(), error.status as ContentfulStatusCode);
   }
   log?.error({ err: error }, 'unhandled error');

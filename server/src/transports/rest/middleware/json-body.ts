@@ -10,7 +10,11 @@ import type { RestEnv } from '../rest-env';
 export function jsonBody(limitBytes: number): MiddlewareHandler<RestEnv> {
   return async (c, next) => {
     const contentType = c.req.header('content-type');
-    if (contentType !== undefined && contentType.trim() !== '' && !/^application\/json\b/i.test(contentType.trim())) {
+    if (
+      contentType !== undefined &&
+      contentType.trim() !== '' &&
+      !/^application\/json\b/i.test(contentType.trim())
+    ) {
       throw new LatchkeyError('invalid_content_type');
     }
     const declared = Number(c.req.header('content-length') ?? '0');

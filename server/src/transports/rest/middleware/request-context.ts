@@ -24,15 +24,21 @@ export function requestContext(logger: Logger): MiddlewareHandler<RestEnv> {
       'query',
       queryStart === -1
         ? {}
-        : (qs.parse(rawUrl.slice(queryStart + 1), { arrayLimit: 100, depth: 5, parameterLimit: 1000 }) as Record<
-            string,
-            unknown
-          >),
+        : (qs.parse(rawUrl.slice(queryStart + 1), {
+            arrayLimit: 100,
+            depth: 5,
+            parameterLimit: 1000,
+          }) as Record<string, unknown>),
     );
     c.header('X-Request-Id', requestId);
     await next();
     const status = c.res.status;
-    const entry = { method: c.req.method, path: c.req.path, status, ms: Math.round(performance.now() - started) };
+    const entry = {
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      ms: Math.round(performance.now() - started),
+    };
     if (status >= 500) log.error(entry, 'request failed');
     else if (status >= 400) log.info(entry, 'request rejected');
     else log.debug(entry, 'request');
