@@ -69,6 +69,8 @@ describe('first boot on embedded storage', () => {
     await using second = await ServerProcess.start({ dataDir: server.dataDir, cwd: cwd.path });
     expect(await second.waitForExit()).toBe(1);
     expect(second.stderr).toContain('in use by process');
+    // The refused process must leave the running one's lock alone.
+    expect(existsSync(path.join(server.dataDir, 'latchkey.pid'))).toBe(true);
     expect(await healthBody(server)).toEqual({ status: 200, body: { status: 'ok', database: 'ok' } });
   });
 
@@ -116,8 +118,9 @@ describe.runIf(TEST_DATABASE_URL !== undefined)('first boot on PostgreSQL', () =
     });
   });
 
-  it('exits 0 on SIGTERM and wrote no file at all', async () => {
-    expect(await server.stop('SIGTERM')).toBe(0);
+  // SIGINT here, SIGTERM above: both are documented ways to stop the server.
+  it('exits 0 on SIGINT and wrote no file at all', async () => {
+    expect(await server.stop('SIGINT')).toBe(0);
     expect(await readdir(cwd.path)).toEqual([]);
     expect(await readdir(server.dataDir)).toEqual([]);
   });

@@ -44,7 +44,7 @@ describe('invalid configuration', () => {
   // Each boot is mostly tsx starting up: all of them at once.
   beforeAll(async () => {
     const results = await Promise.all(CASES.map((badConfig) => boot(badConfig.env)));
-    CASES.forEach((badConfig, index) => outcomes.set(badConfig, results[index]!));
+    for (const [index, badConfig] of CASES.entries()) outcomes.set(badConfig, results[index]!);
   });
 
   it.each(CASES.map((badConfig) => [Object.entries(badConfig.env)[0]!.join('='), badConfig] as const))(

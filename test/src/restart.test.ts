@@ -1,8 +1,10 @@
 /**
- * Data survives a clean stop and restart, and the client secret is only ever stored sealed: neither the embedded
- * database's files nor a PostgreSQL dump hold it in clear.
+ * Data survives a clean stop and restart (and a crash), and the client secret is only ever stored sealed: neither the
+ * embedded database's files nor a PostgreSQL dump hold it in clear.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -80,7 +82,37 @@ describe('restart on embedded storage', () => {
     expect(await filesContaining(dataDir.path, secret)).toEqual([]);
     // The same search does find data written in clear, so the files searched are the ones holding the rows.
     expect((await filesContaining(dataDir.path, uniqueKey)).length).toBeGreaterThan(0);
-  });
+  }, 120_000);
+});
+
+describe('restart after a crash on embedded storage', () => {
+  it('takes over the dead process lock and still has what was committed', async () => {
+    await using dataDir = await makeTempDir('latchkey-data-');
+    const bootstrapKey = newBootstrapKey();
+    const env = { LATCHKEY_BOOTSTRAP_SECRET_KEY: bootstrapKey };
+    const secret = distinctiveSecret();
+
+    const crashed = await ServerProcess.start({ dataDir: dataDir.path, env });
+    try {
+      await crashed.waitForHealth();
+      const created = await createIntegration(
+        crashed.url,
+        bootstrapKey,
+        githubIntegration('gh-crash', secret),
+      );
+      expect(created.status).toBe(200);
+    } finally {
+      await crashed.kill();
+    }
+    expect(existsSync(path.join(dataDir.path, 'latchkey.pid'))).toBe(true);
+
+    await using restarted = await ServerProcess.start({ dataDir: dataDir.path, env });
+    await restarted.waitForHealth();
+    const read = await getIntegrationWithCredentials(restarted.url, bootstrapKey, 'gh-crash');
+    expect(read.status).toBe(200);
+    expect(clientSecretOf(read.body)).toBe(secret);
+    expect(await restarted.stop('SIGTERM')).toBe(0);
+  }, 120_000);
 });
 
 describe.runIf(TEST_DATABASE_URL !== undefined)('restart on PostgreSQL', () => {
@@ -97,7 +129,7 @@ describe.runIf(TEST_DATABASE_URL !== undefined)('restart on PostgreSQL', () => {
       LATCHKEY_ENCRYPTION_KEY: newEncryptionKey(),
     });
     expect(scenario.output).not.toContain(scenario.secret);
-  });
+  }, 120_000);
 
   describe.runIf(PG_DUMP !== undefined)('pg_dump', () => {
     it('holds the integration but not its secret in clear', async () => {

@@ -49,10 +49,6 @@ export class ServerProcess implements AsyncDisposable {
     return this.tracked.stderr();
   }
 
-  get exited(): Promise<number | null> {
-    return this.tracked.exited;
-  }
-
   /** Resolves once GET /health answers 200; fails early, with the output, if the process exits first. */
   async waitForHealth(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -82,14 +78,18 @@ export class ServerProcess implements AsyncDisposable {
     return exitWithin(this.tracked, timeoutMs, 'server');
   }
 
+  /** SIGKILL to tsx and the server at once, as a crash or an OOM kill would: no shutdown code runs. */
+  kill(): Promise<void> {
+    return this.tracked.killGroupAndWait();
+  }
+
   /** Waits for an exit the process decides on itself (bad configuration, lock held). */
   waitForExit(timeoutMs = 30_000): Promise<number | null> {
     return exitWithin(this.tracked, timeoutMs, 'server');
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    this.tracked.killGroup();
-    await this.tracked.exited.catch(() => null);
+    await this.tracked.killGroupAndWait();
     if (this.ownsDataDir) await rm(this.dataDir, { recursive: true, force: true });
   }
 }

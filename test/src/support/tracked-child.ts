@@ -15,6 +15,8 @@ export interface TrackedChild {
   stderr(): string;
   /** SIGKILL to the whole group; harmless when it is already gone. */
   killGroup(): void;
+  /** SIGKILL to the whole group, then waits until no process of it is left (the server may outlive tsx). */
+  killGroupAndWait(timeoutMs?: number): Promise<void>;
 }
 
 const live = new Set<TrackedChild>();
@@ -61,9 +63,27 @@ export function spawnTracked(args: string[], options: { cwd: string; env: NodeJS
         // ESRCH: every process of the group has already exited.
       }
     },
+    async killGroupAndWait(timeoutMs = 10_000) {
+      tracked.killGroup();
+      await tracked.exited.catch(() => null);
+      // The server is tsx's child: once orphaned it is reaped by init, a little after tsx's exit. Until then its pid
+      // still answers, and would make a lock file it held look alive to the next process on the same data directory.
+      const deadline = Date.now() + timeoutMs;
+      while (groupExists(pid) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    },
   };
   live.add(tracked);
   return tracked;
+}
+
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Waits for the exit; past the deadline the group is killed and the wait fails with the output so far. */
