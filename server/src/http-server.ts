@@ -34,8 +34,10 @@ export async function startHttpServer(latchkey: Latchkey, logger: Logger): Promi
   const stop = () => {
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Idle keep-alive sockets would hold close() open; busy ones finish their response first.
+      // Idle keep-alive sockets would hold close() open; busy ones finish their response first and become idle
+      // afterwards, so they are swept again until the server has closed.
       server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       const timer = setTimeout(() => {
         logger.warn({ timeoutMs: shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');
         server.closeAllConnections();
@@ -43,6 +45,7 @@ export async function startHttpServer(latchkey: Latchkey, logger: Logger): Promi
       timer.unref();
       await closed;
       clearTimeout(timer);
+      clearInterval(sweep);
       await latchkey.close();
     })();
     return stopping;

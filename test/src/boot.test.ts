@@ -125,3 +125,17 @@ describe.runIf(TEST_DATABASE_URL !== undefined)('first boot on PostgreSQL', () =
     expect(await readdir(server.dataDir)).toEqual([]);
   });
 });
+
+it('boots with a configured encryption key into a data directory that does not exist yet', async () => {
+  const parent = await makeTempDir('latchkey-parent-');
+  try {
+    await using server = await ServerProcess.start({
+      dataDir: `${parent.path}/not/yet/there`,
+      env: { LATCHKEY_ENCRYPTION_KEY: newEncryptionKey() },
+    });
+    await server.waitForHealth();
+    expect(await server.stop()).toBe(0);
+  } finally {
+    await parent[Symbol.asyncDispose]();
+  }
+}, 90_000);

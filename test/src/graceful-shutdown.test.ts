@@ -13,13 +13,13 @@ interface RawResponse {
 }
 
 /** A POST whose body is sent in two parts, under the caller's control; the answer arrives on `response`. */
-function startSlowPost(port: number, path: string, key: string, body: Buffer) {
+function startSlowPost(port: number, path: string, key: string, body: Buffer, agent: http.Agent | false = false) {
   const request = http.request({
     host: '127.0.0.1',
     port,
     method: 'POST',
     path,
-    agent: false,
+    agent,
     headers: {
       authorization: `Bearer ${key}`,
       'content-type': 'application/json',
@@ -57,7 +57,11 @@ function healthFailure(port: number): Promise<string | undefined> {
   });
 }
 
-it('finishes an in-flight request after SIGTERM, refusing new connections meanwhile, then exits 0', async () => {
+it.each([
+  ['a one-shot connection', false as const],
+  // A keep-alive connection stays open after its response; shutdown must not wait for it to time out.
+  ['a keep-alive connection', new http.Agent({ keepAlive: true })],
+])('finishes an in-flight request on %s after SIGTERM, refusing new connections meanwhile, then exits 0', async (_label, agent) => {
   const bootstrapKey = newBootstrapKey();
   // A shutdown timeout far beyond the test's pace: the request must finish on its own, not be cut by the timeout.
   await using server = await ServerProcess.start({
@@ -66,7 +70,7 @@ it('finishes an in-flight request after SIGTERM, refusing new connections meanwh
   await server.waitForHealth();
 
   const input = githubIntegration('gh-in-flight', distinctiveSecret());
-  const slow = startSlowPost(server.port, '/integrations', bootstrapKey, Buffer.from(JSON.stringify(input)));
+  const slow = startSlowPost(server.port, '/integrations', bootstrapKey, Buffer.from(JSON.stringify(input)), agent);
   await sleep(300);
   const exitCode = server.stop('SIGTERM');
   // Awaited below; this only keeps an early failure from also reporting it as unhandled.
