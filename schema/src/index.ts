@@ -3,3 +3,6 @@ export * from './api/providers';
 export * from './api/query';
 export * from './errors';
 export * from './scopes';
+export * from './api/connect-sessions';
+export * from './api/connections';
+export * from './api/credentials';

@@ -48,6 +48,8 @@ export async function createLatchkey(
       catalog,
       publicUrl: config.publicUrl,
       allowPrivateUrls: config.allowPrivateUrls,
+      logger: options.logger,
+      connectSessionTtlSeconds: config.connectSessionTtlSeconds,
     });
     const createdEnvironments = await services.environments.ensureDefaults({
       bootstrapSecretKey: config.bootstrapSecretKey,

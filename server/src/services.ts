@@ -5,14 +5,32 @@ import { createEnvironmentService, type EnvironmentService } from './environment
 import { integrationUsesProvider } from './integrations/integration.repository';
 import { createIntegrationService, type IntegrationService } from './integrations/integration.service';
 import type { Vault } from './platform/crypto/vault';
+import { type AuthFlowService, createAuthFlowService } from './auth-flows/auth-flow.service';
+import { type ConnectSessionService, createConnectSessionService } from './connect-sessions/connect-session.service';
+import { type ConnectionService, createConnectionService } from './connections/connection.service';
+import {
+  createEnvironmentSettingsService,
+  type EnvironmentSettingsService,
+} from './environments/environment-settings.service';
+import { createLogService, type LogService } from './logs/log.service';
+import { type ConnectUiService, createConnectUiService } from './connect-sessions/connect-ui.service';
+import type { Logger } from './platform/logging/logger';
+import { createOutboundFetch } from './platform/outbound/outbound-fetch';
+import type { OutboundFetch } from './platform/outbound/outbound.types';
 import type { Db } from './platform/database/database';
 import { createProviderService, type ProviderService } from './providers/provider.service';
 
 export interface Services {
   apiKeys: ApiKeyService;
   environments: EnvironmentService;
+  environmentSettings: EnvironmentSettingsService;
   providers: ProviderService;
   integrations: IntegrationService;
+  connectSessions: ConnectSessionService;
+  connections: ConnectionService;
+  authFlows: AuthFlowService;
+  connectUi: ConnectUiService;
+  logs: LogService;
 }
 
 export interface ServiceDeps {
@@ -21,6 +39,10 @@ export interface ServiceDeps {
   catalog: Catalog;
   publicUrl: string;
   allowPrivateUrls: boolean;
+  logger: Logger;
+  connectSessionTtlSeconds: number;
+  /** Replaces the outbound policy (tests only). */
+  outbound?: OutboundFetch;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -35,5 +57,34 @@ export function createServices(deps: ServiceDeps): Services {
     isProviderInUse: (environmentId, name) => integrationUsesProvider(db, environmentId, name),
   });
   const integrations = createIntegrationService({ db, vault, providers, publicUrl: deps.publicUrl });
-  return { apiKeys, environments, providers, integrations };
+  const environmentSettings = createEnvironmentSettingsService({ db, vault });
+  const connectSessions = createConnectSessionService({ db, publicUrl: deps.publicUrl, ttlSeconds: deps.connectSessionTtlSeconds });
+  const connections = createConnectionService({ db, vault });
+  const logs = createLogService({ db, logger: deps.logger });
+  const authFlows = createAuthFlowService({
+    db,
+    vault,
+    outbound: deps.outbound ?? createOutboundFetch({ allowPrivateUrls: deps.allowPrivateUrls }),
+    connections,
+    logs,
+    connectSessions,
+    environmentSettings,
+    integrations,
+    providers,
+    publicUrl: deps.publicUrl,
+    allowPrivateUrls: deps.allowPrivateUrls,
+  });
+  const connectUi = createConnectUiService({ integrations, providers });
+  return {
+    apiKeys,
+    environments,
+    environmentSettings,
+    providers,
+    integrations,
+    connectSessions,
+    connections,
+    authFlows,
+    connectUi,
+    logs,
+  };
 }

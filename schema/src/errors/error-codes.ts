@@ -19,6 +19,27 @@ export const ERROR_CODES = {
     message: 'The integration credentials do not suit its provider.',
   },
 
+  // 400: auth flows (connect sessions, OAuth, direct credentials)
+  invalid_connection_config: { status: 400, message: 'A connection configuration value is invalid.' },
+  integration_not_allowed: { status: 400, message: 'This connect session does not allow this integration.' },
+  invalid_auth_mode: { status: 400, message: 'This endpoint does not suit the auth mode of the integration.' },
+  integration_not_configured: { status: 400, message: 'The integration has no OAuth client id and secret.' },
+  missing_hmac: { status: 400, message: "Missing param 'hmac'." },
+  invalid_hmac: { status: 400, message: 'Invalid HMAC signature.' },
+  missing_client_id: { status: 400, message: 'client_id is required.' },
+  missing_client_secret: { status: 400, message: 'client_secret is required.' },
+  invalid_connection: { status: 400, message: 'The connection pinned by this session no longer exists.' },
+  connection_test_failed: { status: 400, message: 'The credentials were refused by the provider.' },
+  invalid_state: { status: 400, message: 'Unknown, expired or already used OAuth state.' },
+  authorization_denied: { status: 400, message: 'The authorization was denied.' },
+  invalid_callback: { status: 400, message: 'The OAuth callback is missing required parameters.' },
+  issuer_mismatch: { status: 400, message: 'The callback came from another authorization server (iss mismatch).' },
+  token_exchange_failed: { status: 400, message: 'The provider refused the token request.' },
+  unable_to_parse_token_response: { status: 400, message: 'The provider answered the token request with no usable token.' },
+  url_not_allowed: { status: 400, message: 'The URL is not allowed by the outbound policy.' },
+  upstream_unreachable: { status: 502, message: 'The provider could not be reached.' },
+  upstream_timeout: { status: 504, message: 'The provider did not answer in time.' },
+
   // 401 / 403: who is calling
   missing_auth_header: {
     status: 401,
@@ -29,6 +50,10 @@ export const ERROR_CODES = {
     message: 'Authentication failed. The Authorization header must be "Bearer <secret key>".',
   },
   unknown_api_key: { status: 401, message: 'Authentication failed. The secret key is unknown or revoked.' },
+  missing_public_key: { status: 401, message: 'A connect session token or public key is required.' },
+  invalid_public_key: { status: 401, message: 'The public key is unknown.' },
+  invalid_connect_session_token_format: { status: 401, message: 'The connect session token is malformed.' },
+  unknown_connect_session_token: { status: 401, message: 'The connect session token is unknown or expired.' },
   forbidden: { status: 403, message: 'The secret key does not have the scope this operation needs.' },
 
   // 404 / 405 / 409: the thing asked for

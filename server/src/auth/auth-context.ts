@@ -7,6 +7,12 @@ import { ForbiddenError, hasScope, type Scope } from '@latchkey/schema';
 export interface AuthContext {
   environment: { id: string; name: string };
   scopes: readonly string[];
+  /** Set when a connect session token authenticated the call: only these integrations are visible. */
+  allowedIntegrations?: readonly string[] | null;
+}
+
+export function integrationVisible(auth: AuthContext, uniqueKey: string): boolean {
+  return auth.allowedIntegrations == null || auth.allowedIntegrations.includes(uniqueKey);
 }
 
 export function requireScope(auth: AuthContext, scope: Scope): void {

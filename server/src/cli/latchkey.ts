@@ -13,6 +13,7 @@ import { createVault } from '../platform/crypto/vault';
 import { EmbeddedLockError } from '../platform/database/embedded-lock';
 import { migrateToLatest } from '../platform/database/migrator';
 import { createServices } from '../services';
+import { createLogger } from '../platform/logging/logger';
 
 const USAGE = `Usage: pnpm latchkey <command>
 
@@ -59,6 +60,8 @@ async function run(argv: string[]): Promise<void> {
       catalog: loadCatalog(),
       publicUrl: config.publicUrl,
       allowPrivateUrls: config.allowPrivateUrls,
+      logger: createLogger('silent'),
+      connectSessionTtlSeconds: config.connectSessionTtlSeconds,
     });
     const key = `${group} ${command ?? ''}`.trim();
     switch (key) {

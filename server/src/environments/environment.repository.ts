@@ -1,5 +1,5 @@
 import type { Db } from '../platform/database/database';
-import type { EnvironmentRow, NewEnvironmentRow } from './environment.table';
+import type { EnvironmentRow, EnvironmentUpdate, NewEnvironmentRow } from './environment.table';
 
 /** Inserts unless the name is taken; returns the row only when this call created it. */
 export async function insertEnvironmentIfAbsent(
@@ -24,4 +24,17 @@ export async function findEnvironmentById(db: Db, id: string): Promise<Environme
 
 export async function listEnvironmentRows(db: Db): Promise<EnvironmentRow[]> {
   return db.selectFrom('environments').selectAll().orderBy('created_at').orderBy('name').execute();
+}
+
+export async function findEnvironmentByPublicKey(db: Db, publicKey: string): Promise<EnvironmentRow | undefined> {
+  return db.selectFrom('environments').selectAll().where('public_key', '=', publicKey).executeTakeFirst();
+}
+
+export async function updateEnvironmentRow(db: Db, id: string, update: EnvironmentUpdate): Promise<EnvironmentRow> {
+  return db
+    .updateTable('environments')
+    .set({ ...update, updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

@@ -14,6 +14,8 @@ export interface EnvironmentTable {
   hmac_enabled: Generated<boolean>;
   /** Sealed key for the frontend HMAC of public-key flows. */
   hmac_key_sealed: string;
+  /** Identifies the environment in public-key flows (not a secret: it ships in frontends). */
+  public_key: Generated<string>;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }

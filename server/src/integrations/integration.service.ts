@@ -14,7 +14,7 @@ import {
   type UpdateIntegrationInput,
   ValidationError,
 } from '@latchkey/schema';
-import { type AuthContext, requireScope } from '../auth/auth-context';
+import { type AuthContext, integrationVisible, requireScope } from '../auth/auth-context';
 import type { Vault } from '../platform/crypto/vault';
 import type { Db } from '../platform/database/database';
 import type { ProviderService } from '../providers/provider.service';
@@ -34,7 +34,18 @@ interface IntegrationSecrets {
   private_key?: string;
 }
 
+/** What an auth flow needs of an integration, secrets opened. Internal: never returned by an API as it is. */
+export interface IntegrationForFlow {
+  id: string;
+  uniqueKey: string;
+  provider: string;
+  clientId: string | null;
+  clientSecret: string | null;
+  scopes: string[];
+}
+
 export interface IntegrationService {
+  loadForFlow(environmentId: string, uniqueKey: string): Promise<IntegrationForFlow | undefined>;
   list(auth: AuthContext): Promise<Integration[]>;
   get(auth: AuthContext, uniqueKey: string, include?: readonly IntegrationInclude[]): Promise<Integration>;
   create(auth: AuthContext, input: CreateIntegrationInput): Promise<Integration>;
@@ -147,12 +158,26 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
   }
 
   return {
+    async loadForFlow(environmentId, uniqueKey) {
+      const row = await findIntegrationRow(db, environmentId, uniqueKey);
+      if (row === undefined) return undefined;
+      return {
+        id: row.id,
+        uniqueKey: row.unique_key,
+        provider: row.provider,
+        clientId: row.client_id,
+        clientSecret: openSecrets(row).client_secret ?? null,
+        scopes: row.scopes,
+      };
+    },
+
     async list(auth) {
       requireScope(auth, 'environment:integrations:read');
       const rows = await listIntegrationRows(db, auth.environment.id);
       const cache = new Map<string, Provider | undefined>();
       const result: Integration[] = [];
       for (const row of rows) {
+        if (!integrationVisible(auth, row.unique_key)) continue;
         if (!cache.has(row.provider))
           cache.set(row.provider, await providers.resolve(auth.environment.id, row.provider));
         result.push(present(row, cache.get(row.provider), []));
@@ -163,6 +188,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
     async get(auth, uniqueKey, include = []) {
       requireScope(auth, 'environment:integrations:read');
       const includes = includesFor(auth, include);
+      if (!integrationVisible(auth, uniqueKey)) throw new NotFoundError('not_found', `Integration ${uniqueKey} does not exist.`);
       const row = await findOrThrow(auth.environment.id, uniqueKey);
       return present(row, await providers.resolve(auth.environment.id, row.provider), includes);
     },

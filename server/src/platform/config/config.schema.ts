@@ -47,6 +47,7 @@ export const envSchema = z.object({
     .regex(UUID_V4_PATTERN, 'must be a UUID v4 (the shape of a Nango secret key)')
     .optional(),
   LATCHKEY_ALLOW_PRIVATE_URLS: flagSchema.default(false),
+  LATCHKEY_CONNECT_SESSION_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(1800),
   LATCHKEY_BODY_LIMIT: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
   LATCHKEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),

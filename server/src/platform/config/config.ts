@@ -17,6 +17,7 @@ export interface Config {
   bootstrapSecretKey: string | undefined;
   allowPrivateUrls: boolean;
   bodyLimit: number;
+  connectSessionTtlSeconds: number;
   shutdownTimeoutMs: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
@@ -83,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapSecretKey: vars.LATCHKEY_BOOTSTRAP_SECRET_KEY?.toLowerCase(),
     allowPrivateUrls: vars.LATCHKEY_ALLOW_PRIVATE_URLS,
     bodyLimit: vars.LATCHKEY_BODY_LIMIT,
+    connectSessionTtlSeconds: vars.LATCHKEY_CONNECT_SESSION_TTL_SECONDS,
     shutdownTimeoutMs: vars.LATCHKEY_SHUTDOWN_TIMEOUT_MS,
     logLevel: vars.LOG_LEVEL,
   };

@@ -13,6 +13,8 @@ export const SEALED_COLUMNS = [
   { table: 'environments', column: 'hmac_key_sealed' },
   { table: 'integrations', column: 'secrets_sealed' },
   { table: 'integrations', column: 'custom_sealed' },
+  { table: 'connections', column: 'credentials_sealed' },
+  { table: 'oauth_sessions', column: 'secrets_sealed' },
 ] as const;
 
 export interface RotationReport {

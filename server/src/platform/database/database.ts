@@ -6,12 +6,21 @@ import type { ApiKeyTable } from '../../api-keys/api-key.table';
 import type { EnvironmentTable } from '../../environments/environment.table';
 import type { IntegrationTable } from '../../integrations/integration.table';
 import type { CustomProviderTable } from '../../providers/custom-provider.table';
+import type { ConnectSessionTable } from '../../connect-sessions/connect-session.table';
+import type { ConnectionTable } from '../../connections/connection.table';
+import type { OAuthSessionTable } from '../../auth-flows/oauth-session.table';
+import type { OperationMessageTable, OperationTable } from '../../logs/operation.table';
 
 export interface Database {
   environments: EnvironmentTable;
   api_keys: ApiKeyTable;
   integrations: IntegrationTable;
   custom_providers: CustomProviderTable;
+  connections: ConnectionTable;
+  connect_sessions: ConnectSessionTable;
+  oauth_sessions: OAuthSessionTable;
+  operations: OperationTable;
+  operation_messages: OperationMessageTable;
 }
 
 export type Db = Kysely<Database>;

@@ -18,6 +18,11 @@ import { healthRoutes } from './routes/health.routes';
 import { integrationRoutes } from './routes/integrations.routes';
 import { logoRoutes } from './routes/logo.routes';
 import { providerRoutes } from './routes/providers.routes';
+import { authFlowRoutes } from './routes/auth-flows.routes';
+import { connectSessionRoutes, connectSessionSelfRoutes } from './routes/connect-sessions.routes';
+import { connectionRoutes } from './routes/connections.routes';
+import { environmentRoutes } from './routes/environment.routes';
+import { logRoutes } from './routes/logs.routes';
 
 export interface RestAppDeps {
   services: Services;
@@ -28,7 +33,20 @@ export interface RestAppDeps {
 }
 
 /** Route groups whose bodies are JSON (Nango's list, minus the ones we do not serve yet). */
-const JSON_GROUPS = ['/integrations', '/providers'];
+const JSON_GROUPS = [
+  '/integrations',
+  '/providers',
+  '/connections',
+  '/connect',
+  '/environment',
+  '/logs',
+  '/oauth',
+  '/oauth2',
+  '/api-auth',
+  '/auth',
+];
+/** Groups authenticated by a secret key (the flow endpoints and `/connect/session` authenticate themselves). */
+const SECRET_KEY_GROUPS = ['/integrations', '/providers', '/connections', '/environment', '/logs', '/connect/sessions'];
 
 export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
   const app = new Hono<RestEnv>({ strict: false });
@@ -62,13 +80,23 @@ export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
   app.route('/', logoRoutes(deps.catalog));
 
   const body = jsonBody(deps.bodyLimit);
-  const auth = secretKeyAuth(deps.services.apiKeys);
   for (const group of JSON_GROUPS) {
-    app.use(group, body, auth);
-    app.use(`${group}/*`, body, auth);
+    app.use(group, body);
+    app.use(`${group}/*`, body);
+  }
+  const auth = secretKeyAuth(deps.services.apiKeys, deps.services.connectSessions);
+  for (const group of SECRET_KEY_GROUPS) {
+    app.use(group, auth);
+    app.use(`${group}/*`, auth);
   }
   app.route('/', integrationRoutes(deps.services));
   app.route('/', providerRoutes(deps.services));
+  app.route('/', connectSessionRoutes(deps.services));
+  app.route('/', connectSessionSelfRoutes(deps.services));
+  app.route('/', authFlowRoutes(deps.services));
+  app.route('/', connectionRoutes(deps.services));
+  app.route('/', environmentRoutes(deps.services));
+  app.route('/', logRoutes(deps.services));
 
   app.notFound((c) =>
     c.json(new LatchkeyError('route_not_found', `No endpoint ${c.req.method} ${c.req.path}.`).toBody(), 404),

@@ -1,0 +1,30 @@
+export {
+  type AccessTokenRequestOptions,
+  type AccessTokenResult,
+  accessTokenRequest,
+  buildOAuth1AuthorizationUrl,
+  type OAuth1AuthorizationUrlOptions,
+  type OAuth1CallbackResult,
+  type OAuth1ConsumerCredentials,
+  oauth1SignatureMethod,
+  oauth1TokenUrl,
+  processAccessTokenResponse,
+  processOAuth1Callback,
+  processRequestTokenResponse,
+  type RequestTokenRequestOptions,
+  type RequestTokenResult,
+  requestTokenRequest,
+} from './oauth1-flow';
+export { type ProxyRequestSigningOptions, signProxyRequest } from './oauth1-proxy-signing';
+export {
+  authorizationHeader,
+  baseStringUri,
+  normalizeParameters,
+  type OAuth1Parameter,
+  type OAuth1SignatureMethod,
+  percentEncode,
+  type SignRequestOptions,
+  signature,
+  signatureBaseString,
+  signRequest,
+} from './oauth1-signature';

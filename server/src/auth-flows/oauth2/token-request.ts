@@ -1,0 +1,94 @@
+/**
+ * Token endpoint requests (RFC 6749 §4.1.3 code exchange, §4.4 client credentials) through oauth4webapi, sent by the
+ * outbound policy. Two provider habits oauth4webapi does not have are added around it: client authentication per
+ * provider (client-auth.ts) and JSON request bodies (`body_format: json`).
+ */
+import type { Provider } from '@latchkey/providers';
+import * as oauth from 'oauth4webapi';
+import type { OutboundFetch, OutboundResponse } from '../../platform/outbound/outbound.types';
+import { toOAuthCustomFetch } from '../../platform/outbound/outbound-fetch';
+import { providerClientAuth } from './client-auth';
+
+export interface TokenEndpoint {
+  provider: Provider;
+  tokenUrl: URL;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The provider's `token_params`, interpolated. */
+  tokenParams: Record<string, string>;
+  allowInsecure: boolean;
+}
+
+/** Parameters oauth4webapi sets itself; a template may not override them. */
+const RESERVED = new Set(['grant_type', 'code', 'redirect_uri', 'code_verifier', 'client_id', 'client_secret', 'refresh_token']);
+
+function requestOptions(outbound: OutboundFetch, endpoint: TokenEndpoint, captured: { response?: OutboundResponse }) {
+  const base = toOAuthCustomFetch(async (request) => {
+    const response = await outbound(request);
+    captured.response = response;
+    return response;
+  });
+  const jsonBody = endpoint.provider.body_format === 'json';
+  const fetchImpl: typeof base = (url, options) => {
+    if (!jsonBody || options.body === undefined) return base(url, options);
+    const headers = new Headers(options.headers);
+    headers.set('content-type', 'application/json');
+    const form = new URLSearchParams(String(options.body));
+    return base(url, { ...options, headers, body: JSON.stringify(Object.fromEntries(form)) });
+  };
+  return {
+    additionalParameters: Object.fromEntries(Object.entries(endpoint.tokenParams).filter(([key]) => !RESERVED.has(key))),
+    [oauth.customFetch]: fetchImpl,
+    [oauth.allowInsecureRequests]: endpoint.allowInsecure,
+  };
+}
+
+function server(endpoint: TokenEndpoint): oauth.AuthorizationServer {
+  return { issuer: endpoint.issuer, token_endpoint: endpoint.tokenUrl.href };
+}
+
+async function responseOf(response: Response, captured: { response?: OutboundResponse }): Promise<OutboundResponse> {
+  if (captured.response !== undefined) return captured.response;
+  return { status: response.status, headers: response.headers, text: await response.text(), url: response.url };
+}
+
+/** Exchanges an authorization code; `codeVerifier` undefined when the provider disables PKCE. */
+export async function authorizationCodeRequest(
+  outbound: OutboundFetch,
+  endpoint: TokenEndpoint,
+  grant: { code: string; redirectUri: string; codeVerifier: string | undefined },
+): Promise<OutboundResponse> {
+  const captured: { response?: OutboundResponse } = {};
+  const response = await oauth.authorizationCodeGrantRequest(
+    server(endpoint),
+    { client_id: endpoint.clientId },
+    providerClientAuth(endpoint.provider, endpoint.clientSecret),
+    new URLSearchParams({ code: grant.code }),
+    grant.redirectUri,
+    grant.codeVerifier ?? oauth.nopkce,
+    requestOptions(outbound, endpoint, captured),
+  );
+  return responseOf(response, captured);
+}
+
+/** The client credentials grant, scopes joined with the provider's separator. */
+export async function clientCredentialsRequest(
+  outbound: OutboundFetch,
+  endpoint: TokenEndpoint,
+  scopes: string[],
+): Promise<OutboundResponse> {
+  const captured: { response?: OutboundResponse } = {};
+  const parameters: Record<string, string> = {};
+  if (scopes.length > 0) parameters.scope = scopes.join(endpoint.provider.scope_separator ?? ' ');
+  for (const [key, value] of Object.entries(endpoint.tokenParams)) if (!RESERVED.has(key)) parameters[key] = value;
+  const { additionalParameters: _unused, ...options } = requestOptions(outbound, endpoint, captured);
+  const response = await oauth.clientCredentialsGrantRequest(
+    server(endpoint),
+    { client_id: endpoint.clientId },
+    providerClientAuth(endpoint.provider, endpoint.clientSecret, 'client_credentials'),
+    parameters,
+    options,
+  );
+  return responseOf(response, captured);
+}

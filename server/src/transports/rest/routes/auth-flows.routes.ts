@@ -1,0 +1,99 @@
+/**
+ * The public flow endpoints the frontend SDK and the widget call (compat doc 3.4, 4.1). No secret key: a connect
+ * session token or a public key in the query. Errors on `/oauth/connect` answer directly (HTML, or JSON when asked)
+ * and never redirect to the provider.
+ */
+import {
+  apiKeyAuthInputSchema,
+  basicAuthInputSchema,
+  clientCredentialsAuthInputSchema,
+  LatchkeyError,
+  uniqueKeySchema,
+} from '@latchkey/schema';
+import { type Context, Hono } from 'hono';
+import { asLatchkeyError } from '../../../auth-flows/auth-flow.service';
+import { renderCallbackPage } from '../../../auth-flows/callback-page';
+import { flowQuerySchema } from '../../../auth-flows/flow-request';
+import type { Services } from '../../../services';
+import { readBody, readParam, readQuery } from '../request-input';
+import type { RestEnv } from '../rest-env';
+
+export function authFlowRoutes(services: Services) {
+  const { authFlows } = services;
+  const integrationKey = (c: Context<RestEnv>) => readParam(c, 'integration', uniqueKeySchema);
+  return new Hono<RestEnv>({ strict: false })
+    .get('/oauth/connect/:integration', async (c) => {
+      const openerOrigin = openerOriginOf(c);
+      try {
+        const target = await authFlows.startRedirectFlow(integrationKey(c), readQuery(c, flowQuerySchema), { openerOrigin });
+        return c.redirect(target.href, 302);
+      } catch (error) {
+        return flowErrorResponse(c, asLatchkeyError(error), openerOrigin);
+      }
+    })
+    .get('/oauth/callback', async (c) => {
+      const query = new URL(c.req.url).searchParams;
+      const result = await authFlows.completeCallback(query);
+      if (wantsJson(c)) {
+        return result.ok
+          ? c.json({ providerConfigKey: result.providerConfigKey, connectionId: result.connectionId })
+          : c.json(result.error!.toBody(), result.error!.status as 400);
+      }
+      return page(c, renderCallbackPage(result));
+    })
+    .post('/oauth2/auth/:integration', async (c) => {
+      const body = readBody(c, clientCredentialsAuthInputSchema.optional().transform((b) => b ?? {}));
+      return c.json(await authFlows.connectClientCredentials(integrationKey(c), readQuery(c, flowQuerySchema), body));
+    })
+    .post('/api-auth/api-key/:integration', async (c) => {
+      const body = readBody(c, apiKeyAuthInputSchema);
+      return c.json(await authFlows.connectApiKey(integrationKey(c), readQuery(c, flowQuerySchema), body));
+    })
+    .post('/api-auth/basic/:integration', async (c) => {
+      const body = readBody(c, basicAuthInputSchema);
+      return c.json(await authFlows.connectBasic(integrationKey(c), readQuery(c, flowQuerySchema), body));
+    })
+    .post('/auth/unauthenticated/:integration', async (c) => {
+      return c.json(await authFlows.connectUnauthenticated(integrationKey(c), readQuery(c, flowQuerySchema)));
+    });
+}
+
+function flowErrorResponse(c: Context<RestEnv>, error: LatchkeyError, openerOrigin: string | undefined): Response {
+  if (error.status >= 500) c.get('log').error({ code: error.code, internal: error.internal }, error.message);
+  if (wantsJson(c)) return c.json(error.toBody(), error.status as 400);
+  return page(
+    c,
+    renderCallbackPage({ ok: false, error, openerOrigin, providerConfigKey: undefined, connectionId: undefined }),
+  );
+}
+
+function page(c: Context<RestEnv>, rendered: { status: number; html: string; csp: string }): Response {
+  c.header('Content-Security-Policy', rendered.csp);
+  c.header('Cache-Control', 'no-store');
+  c.header('Referrer-Policy', 'no-referrer');
+  return c.html(rendered.html, rendered.status as 200);
+}
+
+function wantsJson(c: Context<RestEnv>): boolean {
+  const accept = c.req.header('accept') ?? '';
+  return /application\/json/i.test(accept) && !/text\/html/i.test(accept);
+}
+
+/**
+ * The page that opened the popup, where the callback page may post its result: an explicit `opener_origin`, else the
+ * origin the browser reports in Referer (the popup's first navigation comes from the opener).
+ */
+function openerOriginOf(c: Context<RestEnv>): string | undefined {
+  const explicit = c.req.query('opener_origin');
+  for (const candidate of [explicit, c.req.header('referer')]) {
+    if (candidate === undefined || candidate === '') continue;
+    try {
+      const url = new URL(candidate);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+    } catch {
+      // not a URL: ignored
+    }
+  }
+  return undefined;
+}
+
