@@ -1,23 +1,26 @@
 /** The service layer, assembled once per process. Transports receive this object and nothing else of the core. */
 import type { Catalog } from '@latchkey/providers';
 import { type ApiKeyService, createApiKeyService } from './api-keys/api-key.service';
-import { createEnvironmentService, type EnvironmentService } from './environments/environment.service';
-import { integrationUsesProvider } from './integrations/integration.repository';
-import { createIntegrationService, type IntegrationService } from './integrations/integration.service';
-import type { Vault } from './platform/crypto/vault';
 import { type AuthFlowService, createAuthFlowService } from './auth-flows/auth-flow.service';
-import { type ConnectSessionService, createConnectSessionService } from './connect-sessions/connect-session.service';
+import {
+  type ConnectSessionService,
+  createConnectSessionService,
+} from './connect-sessions/connect-session.service';
+import { type ConnectUiService, createConnectUiService } from './connect-sessions/connect-ui.service';
 import { type ConnectionService, createConnectionService } from './connections/connection.service';
+import { createEnvironmentService, type EnvironmentService } from './environments/environment.service';
 import {
   createEnvironmentSettingsService,
   type EnvironmentSettingsService,
 } from './environments/environment-settings.service';
+import { integrationUsesProvider } from './integrations/integration.repository';
+import { createIntegrationService, type IntegrationService } from './integrations/integration.service';
 import { createLogService, type LogService } from './logs/log.service';
-import { type ConnectUiService, createConnectUiService } from './connect-sessions/connect-ui.service';
-import type { Logger } from './platform/logging/logger';
-import { createOutboundFetch } from './platform/outbound/outbound-fetch';
-import type { OutboundFetch } from './platform/outbound/outbound.types';
+import type { Vault } from './platform/crypto/vault';
 import type { Db } from './platform/database/database';
+import type { Logger } from './platform/logging/logger';
+import type { OutboundFetch } from './platform/outbound/outbound.types';
+import { createOutboundFetch } from './platform/outbound/outbound-fetch';
 import { createProviderService, type ProviderService } from './providers/provider.service';
 
 export interface Services {
@@ -58,7 +61,11 @@ export function createServices(deps: ServiceDeps): Services {
   });
   const integrations = createIntegrationService({ db, vault, providers, publicUrl: deps.publicUrl });
   const environmentSettings = createEnvironmentSettingsService({ db, vault });
-  const connectSessions = createConnectSessionService({ db, publicUrl: deps.publicUrl, ttlSeconds: deps.connectSessionTtlSeconds });
+  const connectSessions = createConnectSessionService({
+    db,
+    publicUrl: deps.publicUrl,
+    ttlSeconds: deps.connectSessionTtlSeconds,
+  });
   const connections = createConnectionService({ db, vault });
   const logs = createLogService({ db, logger: deps.logger });
   const authFlows = createAuthFlowService({
@@ -73,6 +80,7 @@ export function createServices(deps: ServiceDeps): Services {
     providers,
     publicUrl: deps.publicUrl,
     allowPrivateUrls: deps.allowPrivateUrls,
+    logger: deps.logger,
   });
   const connectUi = createConnectUiService({ integrations, providers });
   return {

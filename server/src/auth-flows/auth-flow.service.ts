@@ -8,21 +8,29 @@ import type { Provider } from '@latchkey/providers';
 import { type Credentials, LatchkeyError } from '@latchkey/schema';
 import * as oauth from 'oauth4webapi';
 import type { ConnectionService } from '../connections/connection.service';
-import type { OperationLog, LogService } from '../logs/log.service';
+import type { LogService, OperationLog } from '../logs/log.service';
 import type { Vault } from '../platform/crypto/vault';
-import type { Db } from '../platform/database/database';
+import type { Logger } from '../platform/logging/logger';
 import type { OutboundFetch } from '../platform/outbound/outbound.types';
 import { extractTokenResponseMetadata } from './connection-config';
-import { type FlowContext, type FlowQuery, type FlowRequestDeps, authorizeFlowRequest } from './flow-request';
+import { verifyCredentials } from './credential-verification';
+import { authorizeFlowRequest, type FlowContext, type FlowQuery, type FlowRequestDeps } from './flow-request';
 import { buildProviderUrl, interpolateTemplate } from './interpolation';
+import {
+  claimOAuthSession,
+  deleteExpiredOAuthSessions,
+  insertOAuthSession,
+} from './oauth-session.repository';
+import type { OAuthSessionRow } from './oauth-session.table';
+import { completeOAuth1, startOAuth1 } from './oauth1-flow.steps';
 import { buildAuthorizationUrl } from './oauth2/authorization-url';
 import { expectedIssuerOf, processAuthorizationCallback } from './oauth2/callback-params';
-import { authorizationCodeRequest, clientCredentialsRequest, type TokenEndpoint } from './oauth2/token-request';
+import {
+  authorizationCodeRequest,
+  clientCredentialsRequest,
+  type TokenEndpoint,
+} from './oauth2/token-request';
 import { processTokenResponse } from './oauth2/token-response';
-import { claimOAuthSession, deleteExpiredOAuthSessions, insertOAuthSession } from './oauth-session.repository';
-import type { OAuthSessionRow } from './oauth-session.table';
-import { verifyCredentials } from './credential-verification';
-import { startOAuth1, completeOAuth1 } from './oauth1-flow.steps';
 
 /** An authorization left unfinished for this long is void (Nango keeps them two days). */
 export const OAUTH_SESSION_TTL_MS = 60 * 60 * 1000;
@@ -44,12 +52,24 @@ export interface CallbackResult {
 
 export interface AuthFlowService {
   /** `GET /oauth/connect/:key`: returns where to send the browser. */
-  startRedirectFlow(integrationKey: string, query: FlowQuery, options: { openerOrigin?: string | undefined }): Promise<URL>;
+  startRedirectFlow(
+    integrationKey: string,
+    query: FlowQuery,
+    options: { openerOrigin?: string | undefined },
+  ): Promise<URL>;
   /** `GET /oauth/callback`: never throws for an expected failure; the result says what to show. */
   completeCallback(query: URLSearchParams): Promise<CallbackResult>;
-  connectClientCredentials(integrationKey: string, query: FlowQuery, body: { client_id?: string | undefined; client_secret?: string | undefined }): Promise<FlowSuccess>;
+  connectClientCredentials(
+    integrationKey: string,
+    query: FlowQuery,
+    body: { client_id?: string | undefined; client_secret?: string | undefined },
+  ): Promise<FlowSuccess>;
   connectApiKey(integrationKey: string, query: FlowQuery, body: { apiKey: string }): Promise<FlowSuccess>;
-  connectBasic(integrationKey: string, query: FlowQuery, body: { username: string; password: string }): Promise<FlowSuccess>;
+  connectBasic(
+    integrationKey: string,
+    query: FlowQuery,
+    body: { username: string; password: string },
+  ): Promise<FlowSuccess>;
   connectUnauthenticated(integrationKey: string, query: FlowQuery): Promise<FlowSuccess>;
 }
 
@@ -60,10 +80,19 @@ export interface AuthFlowDeps extends FlowRequestDeps {
   logs: LogService;
   publicUrl: string;
   allowPrivateUrls: boolean;
+  logger: Logger;
 }
 
 export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
   const { db, vault, outbound, logs } = deps;
+
+  /** Records a failure in the operation log, and in the server log when it is ours (5xx). */
+  async function recordFailure(log: OperationLog, error: unknown): Promise<LatchkeyError> {
+    const failure = asLatchkeyError(error);
+    if (failure.status >= 500) deps.logger.error({ err: error, internal: failure.internal, operationId: log.id }, failure.message);
+    await log.fail(failure.code, failure.message);
+    return failure;
+  }
   const secretsContext = (state: string) => `oauth_sessions.secrets:${state}`;
 
   function redirectUriFor(context: FlowContext): string {
@@ -73,19 +102,33 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
   function requireClient(context: FlowContext): { clientId: string; clientSecret: string } {
     const { clientId, clientSecret } = context.integration;
     if (clientId === null || clientSecret === null || clientId === '' || clientSecret === '') {
-      throw new LatchkeyError('integration_not_configured', `Integration ${context.integration.uniqueKey} has no client id and secret.`);
+      throw new LatchkeyError(
+        'integration_not_configured',
+        `Integration ${context.integration.uniqueKey} has no client id and secret.`,
+      );
     }
     return { clientId, clientSecret };
   }
 
-  function templateParams(template: Record<string, string | number | boolean> | undefined, config: Record<string, string>) {
+  function templateParams(
+    template: Record<string, string | number | boolean> | undefined,
+    config: Record<string, string>,
+  ) {
     const result: Record<string, string> = {};
     for (const [key, value] of Object.entries(template ?? {})) {
       const filled = interpolateTemplate(String(value), { connectionConfig: config });
       if (filled.missing.length > 0) {
-        throw new LatchkeyError('invalid_connection_config', `Missing connection configuration: ${filled.missing.join(', ')}.`, {
-          errors: filled.missing.map((name) => ({ code: 'missing', message: `${name} is required`, path: ['params', name] })),
-        });
+        throw new LatchkeyError(
+          'invalid_connection_config',
+          `Missing connection configuration: ${filled.missing.join(', ')}.`,
+          {
+            errors: filled.missing.map((name) => ({
+              code: 'missing',
+              message: `${name} is required`,
+              path: ['params', name],
+            })),
+          },
+        );
       }
       result[key] = filled.value;
     }
@@ -94,10 +137,12 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
 
   function tokenUrlTemplate(provider: Provider, mode: string): string {
     const url = provider.token_url;
-    if (url === undefined) throw new LatchkeyError('integration_not_configured', `Provider ${provider.name} has no token URL.`);
+    if (url === undefined)
+      throw new LatchkeyError('integration_not_configured', `Provider ${provider.name} has no token URL.`);
     if (typeof url === 'string') return url;
     const byMode = url[mode] ?? Object.values(url)[0];
-    if (byMode === undefined) throw new LatchkeyError('integration_not_configured', `Provider ${provider.name} has no token URL.`);
+    if (byMode === undefined)
+      throw new LatchkeyError('integration_not_configured', `Provider ${provider.name} has no token URL.`);
     return byMode;
   }
 
@@ -136,37 +181,53 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
       endUser: context.endUser,
       tags: context.tags,
     });
-    await log.info(saved.operation === 'creation' ? 'connection created' : 'connection credentials overridden', {
-      operation: saved.operation,
-      expires_at: extra.expiresAt?.toISOString() ?? null,
-      scopes: extra.scopes,
-    });
+    await log.info(
+      saved.operation === 'creation' ? 'connection created' : 'connection credentials overridden',
+      {
+        operation: saved.operation,
+        expires_at: extra.expiresAt?.toISOString() ?? null,
+        scopes: extra.scopes,
+      },
+    );
     await log.succeed(context.connectionId);
     return { providerConfigKey: context.integration.uniqueKey, connectionId: context.connectionId };
   }
 
   /** Runs a direct flow, logging its failure (the log exists from the moment the request is authorized). */
-  async function direct(context: FlowContext, action: string, run: (log: OperationLog) => Promise<FlowSuccess>) {
+  async function direct(
+    context: FlowContext,
+    action: string,
+    run: (log: OperationLog) => Promise<FlowSuccess>,
+  ) {
     const log = await startLog(context, action);
     try {
       return await run(log);
     } catch (error) {
-      const failure = asLatchkeyError(error);
-      await log.fail(failure.code, failure.message);
-      throw failure;
+      throw await recordFailure(log, error);
     }
   }
 
-  async function completeOAuth2(row: OAuthSessionRow, query: URLSearchParams, context: FlowContext, log: OperationLog) {
+  async function completeOAuth2(
+    row: OAuthSessionRow,
+    query: URLSearchParams,
+    context: FlowContext,
+    log: OperationLog,
+  ) {
     const { clientId, clientSecret } = requireClient(context);
     const { provider } = context;
-    const authorizationUrl = buildProviderUrl(provider.authorization_url!, context.connectionConfig);
+    const authorizationUrl = buildProviderUrl(provider.authorization_url!, context.connectionConfig, {
+      allowHttp: deps.allowPrivateUrls,
+      fields: provider.connection_config,
+    });
     const { code } = processAuthorizationCallback(query, provider, expectedIssuerOf(authorizationUrl));
     await log.info('callback received', { has_code: true, iss: query.get('iss') });
     const secrets = vault.openJson<{ codeVerifier?: string }>(row.secrets_sealed, secretsContext(row.id));
     const endpoint: TokenEndpoint = {
       provider,
-      tokenUrl: buildProviderUrl(tokenUrlTemplate(provider, 'OAUTH2'), context.connectionConfig, { allowHttp: deps.allowPrivateUrls }),
+      tokenUrl: buildProviderUrl(tokenUrlTemplate(provider, 'OAUTH2'), context.connectionConfig, {
+        allowHttp: deps.allowPrivateUrls,
+        fields: provider.connection_config,
+      }),
       issuer: expectedIssuerOf(authorizationUrl),
       clientId,
       clientSecret,
@@ -175,11 +236,16 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
     };
     const response = await authorizationCodeRequest(outbound, endpoint, {
       code,
+      state: row.id,
+      iss: query.get('iss'),
       redirectUri: row.redirect_uri,
       codeVerifier: secrets.codeVerifier,
     });
     const tokens = processTokenResponse(response, provider);
-    await log.info('token exchanged', { status: response.status, expires_at: tokens.expiresAt?.toISOString() ?? null });
+    await log.info('token exchanged', {
+      status: response.status,
+      expires_at: tokens.expiresAt?.toISOString() ?? null,
+    });
     const metadata = {
       ...extractTokenResponseMetadata(provider, tokens.raw),
       ...callbackMetadata(provider, query),
@@ -191,11 +257,16 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
       ...(tokens.expiresAt === undefined ? {} : { expires_at: tokens.expiresAt.toISOString() }),
       raw: tokens.raw,
     };
-    return store(context, credentials, {
-      expiresAt: tokens.expiresAt ?? null,
-      connectionConfig: mergeConfig(metadata, context.connectionConfig),
-      scopes: tokens.grantedScopes ?? context.scopes,
-    }, log);
+    return store(
+      context,
+      credentials,
+      {
+        expiresAt: tokens.expiresAt ?? null,
+        connectionConfig: mergeConfig(metadata, context.connectionConfig),
+        scopes: tokens.grantedScopes ?? context.scopes,
+      },
+      log,
+    );
   }
 
   /** Rebuilds the flow context stored with the state, as the connect request saw it. */
@@ -206,10 +277,15 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
       .select('unique_key')
       .where('id', '=', row.integration_id)
       .executeTakeFirst();
-    const loaded = integration === undefined ? undefined : await deps.integrations.loadForFlow(row.environment_id, integration.unique_key);
-    if (loaded === undefined) throw new LatchkeyError('invalid_state', 'The integration of this flow was deleted.');
+    const loaded =
+      integration === undefined
+        ? undefined
+        : await deps.integrations.loadForFlow(row.environment_id, integration.unique_key);
+    if (loaded === undefined)
+      throw new LatchkeyError('invalid_state', 'The integration of this flow was deleted.');
     const provider = await deps.providers.resolve(row.environment_id, loaded.provider);
-    if (provider === undefined) throw new LatchkeyError('invalid_state', 'The provider of this flow was deleted.');
+    if (provider === undefined)
+      throw new LatchkeyError('invalid_state', 'The provider of this flow was deleted.');
     const session = row.connect_session_id === null ? null : await sessionById(row.connect_session_id);
     return {
       settings,
@@ -228,7 +304,11 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
   }
 
   async function sessionById(id: string) {
-    return db.selectFrom('connect_sessions').select(['end_user', 'tags']).where('id', '=', id).executeTakeFirst();
+    return db
+      .selectFrom('connect_sessions')
+      .select(['end_user', 'tags'])
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 
   return {
@@ -238,7 +318,10 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
       const { provider } = context;
       const grantType = provider.token_params?.grant_type;
       if (grantType !== undefined && grantType !== 'authorization_code') {
-        throw new LatchkeyError('invalid_auth_mode', `Provider ${provider.name} does not use the authorization code grant.`);
+        throw new LatchkeyError(
+          'invalid_auth_mode',
+          `Provider ${provider.name} does not use the authorization code grant.`,
+        );
       }
       const state = randomBytes(32).toString('hex');
       const redirectUri = redirectUriFor(context);
@@ -254,24 +337,33 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
             consumerSecret: clientSecret,
             callbackUrl: `${redirectUri}${redirectUri.includes('?') ? '&' : '?'}state=${state}`,
             scopes: context.scopes,
-            authorizationParams: { ...templateParams(provider.authorization_params, context.connectionConfig), ...context.authorizationParams },
+            authorizationParams: {
+              ...templateParams(provider.authorization_params, context.connectionConfig),
+              ...context.authorizationParams,
+            },
             allowHttp: deps.allowPrivateUrls,
           });
           secrets = started.secrets;
           target = started.authorizationUrl;
           await log.info('request token obtained');
         } else {
-          const codeVerifier = provider.disable_pkce === true ? undefined : oauth.generateRandomCodeVerifier();
+          const codeVerifier =
+            provider.disable_pkce === true ? undefined : oauth.generateRandomCodeVerifier();
           const requestParams = { ...context.authorizationParams };
-          if (context.userScopes !== undefined) requestParams.user_scope = context.userScopes.join(provider.scope_separator ?? ' ');
+          if (context.userScopes !== undefined)
+            requestParams.user_scope = context.userScopes.join(provider.scope_separator ?? ' ');
           target = buildAuthorizationUrl({
             provider,
-            authorizationUrl: buildProviderUrl(provider.authorization_url!, context.connectionConfig, { allowHttp: deps.allowPrivateUrls }),
+            authorizationUrl: buildProviderUrl(provider.authorization_url!, context.connectionConfig, {
+              allowHttp: deps.allowPrivateUrls,
+              fields: provider.connection_config,
+            }),
             clientId,
             redirectUri,
             state,
             scopes: context.scopes,
-            codeChallenge: codeVerifier === undefined ? undefined : await oauth.calculatePKCECodeChallenge(codeVerifier),
+            codeChallenge:
+              codeVerifier === undefined ? undefined : await oauth.calculatePKCECodeChallenge(codeVerifier),
             templateParams: templateParams(provider.authorization_params, context.connectionConfig),
             requestParams,
           });
@@ -294,12 +386,13 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
           expires_at: new Date(Date.now() + OAUTH_SESSION_TTL_MS),
         });
         void deleteExpiredOAuthSessions(db, new Date(Date.now() - OAUTH_SESSION_TTL_MS)).catch(() => {});
-        await log.info('redirecting to the provider', { authorization_host: target.host, pkce: 'codeVerifier' in secrets });
+        await log.info('redirecting to the provider', {
+          provider_host: target.host,
+          pkce: 'codeVerifier' in secrets,
+        });
         return target;
       } catch (error) {
-        const failure = asLatchkeyError(error);
-        await log.fail(failure.code, failure.message);
-        throw failure;
+        throw await recordFailure(log, error);
       }
     },
 
@@ -307,7 +400,13 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
       const state = query.get('state') ?? '';
       const row = /^[0-9a-f]{64}$/.test(state) ? await claimOAuthSession(db, state) : undefined;
       if (row === undefined || row.expires_at.getTime() < Date.now()) {
-        return failure(new LatchkeyError('invalid_state', 'No authorization in progress for this state: it is unknown, expired or already used.'), row);
+        return failure(
+          new LatchkeyError(
+            'invalid_state',
+            'No authorization in progress for this state: it is unknown, expired or already used.',
+          ),
+          row,
+        );
       }
       const log = logs.resume(row.operation_id);
       try {
@@ -324,7 +423,12 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
                 allowHttp: deps.allowPrivateUrls,
               }).then(async ({ credentials }) => {
                 await log.info('access token obtained');
-                return store(context, credentials, { expiresAt: null, connectionConfig: context.connectionConfig, scopes: context.scopes }, log);
+                return store(
+                  context,
+                  credentials,
+                  { expiresAt: null, connectionConfig: context.connectionConfig, scopes: context.scopes },
+                  log,
+                );
               })
             : await completeOAuth2(row, query, context, log);
         return {
@@ -336,19 +440,22 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
           wsClientId: row.ws_client_id ?? undefined,
         };
       } catch (error) {
-        const failed = asLatchkeyError(error);
-        await log.fail(failed.code, failed.message);
-        return failure(failed, row);
+        return failure(await recordFailure(log, error), row);
       }
     },
 
     async connectClientCredentials(integrationKey, query, body) {
       const context = await authorizeFlowRequest(deps, integrationKey, query, ['OAUTH2_CC']);
       return direct(context, 'oauth2_client_credentials', async (log) => {
-        if (body.client_id === undefined || body.client_id === '') throw new LatchkeyError('missing_client_id');
-        if (body.client_secret === undefined || body.client_secret === '') throw new LatchkeyError('missing_client_secret');
+        if (body.client_id === undefined || body.client_id === '')
+          throw new LatchkeyError('missing_client_id');
+        if (body.client_secret === undefined || body.client_secret === '')
+          throw new LatchkeyError('missing_client_secret');
         const { provider } = context;
-        const tokenUrl = buildProviderUrl(tokenUrlTemplate(provider, 'OAUTH2_CC'), context.connectionConfig, { allowHttp: deps.allowPrivateUrls });
+        const tokenUrl = buildProviderUrl(tokenUrlTemplate(provider, 'OAUTH2_CC'), context.connectionConfig, {
+          allowHttp: deps.allowPrivateUrls,
+          fields: provider.connection_config,
+        });
         const response = await clientCredentialsRequest(
           outbound,
           {
@@ -362,21 +469,31 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
           },
           context.scopes,
         );
-        const tokens = processTokenResponse(response, provider, { tokenPaths: ['access_token', 'data.token', 'jwt'] });
+        const tokens = processTokenResponse(response, provider, {
+          tokenPaths: ['access_token', 'data.token', 'jwt'],
+        });
         const expiresAt = tokens.expiresAt ?? new Date(Date.now() + CLIENT_CREDENTIALS_DEFAULT_LIFETIME_MS);
         await log.info('token obtained', { status: response.status, expires_at: expiresAt.toISOString() });
-        return store(context, {
-          type: 'OAUTH2_CC',
-          token: tokens.accessToken,
-          expires_at: expiresAt.toISOString(),
-          client_id: body.client_id,
-          client_secret: body.client_secret,
-          raw: tokens.raw,
-        }, {
-          expiresAt,
-          connectionConfig: mergeConfig(extractTokenResponseMetadata(provider, tokens.raw), context.connectionConfig),
-          scopes: tokens.grantedScopes ?? context.scopes,
-        }, log);
+        return store(
+          context,
+          {
+            type: 'OAUTH2_CC',
+            token: tokens.accessToken,
+            expires_at: expiresAt.toISOString(),
+            client_id: body.client_id,
+            client_secret: body.client_secret,
+            raw: tokens.raw,
+          },
+          {
+            expiresAt,
+            connectionConfig: mergeConfig(
+              extractTokenResponseMetadata(provider, tokens.raw),
+              context.connectionConfig,
+            ),
+            scopes: tokens.grantedScopes ?? context.scopes,
+          },
+          log,
+        );
       });
     },
 
@@ -384,8 +501,15 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
       const context = await authorizeFlowRequest(deps, integrationKey, query, ['API_KEY']);
       return direct(context, 'api_key', async (log) => {
         const credentials: Credentials = { type: 'API_KEY', apiKey: body.apiKey };
-        await verifyCredentials(outbound, context.provider, credentials, context.connectionConfig, log, { allowHttp: deps.allowPrivateUrls });
-        return store(context, credentials, { expiresAt: null, connectionConfig: context.connectionConfig, scopes: [] }, log);
+        await verifyCredentials(outbound, context.provider, credentials, context.connectionConfig, log, {
+          allowHttp: deps.allowPrivateUrls,
+        });
+        return store(
+          context,
+          credentials,
+          { expiresAt: null, connectionConfig: context.connectionConfig, scopes: [] },
+          log,
+        );
       });
     },
 
@@ -393,15 +517,27 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
       const context = await authorizeFlowRequest(deps, integrationKey, query, ['BASIC']);
       return direct(context, 'basic', async (log) => {
         const credentials: Credentials = { type: 'BASIC', username: body.username, password: body.password };
-        await verifyCredentials(outbound, context.provider, credentials, context.connectionConfig, log, { allowHttp: deps.allowPrivateUrls });
-        return store(context, credentials, { expiresAt: null, connectionConfig: context.connectionConfig, scopes: [] }, log);
+        await verifyCredentials(outbound, context.provider, credentials, context.connectionConfig, log, {
+          allowHttp: deps.allowPrivateUrls,
+        });
+        return store(
+          context,
+          credentials,
+          { expiresAt: null, connectionConfig: context.connectionConfig, scopes: [] },
+          log,
+        );
       });
     },
 
     async connectUnauthenticated(integrationKey, query) {
       const context = await authorizeFlowRequest(deps, integrationKey, query, ['NONE']);
       return direct(context, 'unauthenticated', (log) =>
-        store(context, { type: 'NONE' }, { expiresAt: null, connectionConfig: context.connectionConfig, scopes: [] }, log),
+        store(
+          context,
+          { type: 'NONE' },
+          { expiresAt: null, connectionConfig: context.connectionConfig, scopes: [] },
+          log,
+        ),
       );
     },
   };
@@ -419,9 +555,13 @@ function failure(error: LatchkeyError, row: OAuthSessionRow | undefined): Callba
 }
 
 /** Token and callback metadata first, the session's config over it — except that an empty session value is filled. */
-function mergeConfig(metadata: Record<string, string>, config: Record<string, string>): Record<string, string> {
+function mergeConfig(
+  metadata: Record<string, string>,
+  config: Record<string, string>,
+): Record<string, string> {
   const merged = { ...metadata };
-  for (const [key, value] of Object.entries(config)) if (value !== '' || merged[key] === undefined) merged[key] = value;
+  for (const [key, value] of Object.entries(config))
+    if (value !== '' || merged[key] === undefined) merged[key] = value;
   return merged;
 }
 
@@ -436,8 +576,14 @@ function callbackMetadata(provider: Provider, query: URLSearchParams): Record<st
 
 export function asLatchkeyError(error: unknown): LatchkeyError {
   if (error instanceof LatchkeyError) return error;
+  if (error instanceof oauth.AuthorizationResponseError) {
+    return new LatchkeyError('invalid_callback', 'The authorization response is invalid.', { internal: error.message, cause: error });
+  }
   if (error instanceof oauth.OperationProcessingError || error instanceof oauth.UnsupportedOperationError) {
-    return new LatchkeyError('token_exchange_failed', 'The token request could not be made.', { internal: error.message, cause: error });
+    return new LatchkeyError('token_exchange_failed', 'The token request could not be made.', {
+      internal: error.message,
+      cause: error,
+    });
   }
   return new LatchkeyError('server_error', undefined, { internal: error, cause: error });
 }

@@ -26,12 +26,16 @@ export function renderCallbackPage(outcome: CallbackOutcome): { status: number; 
       }
     : {
         type: 'nango_oauth_callback_error',
-        payload: { message: outcome.error?.message ?? 'Unknown error', errorType: outcome.error?.code ?? 'unknown_error' },
+        payload: {
+          message: outcome.error?.message ?? 'Unknown error',
+          errorType: outcome.error?.code ?? 'unknown_error',
+        },
       };
-  const data = JSON.stringify({ message, targetOrigin: outcome.openerOrigin ?? null, ok: outcome.ok }).replace(
-    /</g,
-    '\\u003c',
-  );
+  const data = JSON.stringify({
+    message,
+    targetOrigin: outcome.openerOrigin ?? null,
+    ok: outcome.ok,
+  }).replace(/</g, '\\u003c');
   const title = outcome.ok ? 'Connected' : 'Connection failed';
   const text = outcome.ok
     ? 'You can close this window.'

@@ -26,11 +26,17 @@ export async function verifyCredentials(
   for (const [name, template] of Object.entries(verification.headers ?? {})) {
     headers[name.toLowerCase()] = interpolateTemplate(template, values).value;
   }
-  const baseUrl = buildProviderUrl(base, connectionConfig, { allowHttp: options.allowHttp });
+  const baseUrl = buildProviderUrl(base, connectionConfig, {
+    allowHttp: options.allowHttp,
+    fields: provider.connection_config,
+  });
   let lastStatus = 0;
   for (const endpoint of verification.endpoints) {
-    const url = new URL(baseUrl.href.replace(/\/+$/, '') + (endpoint.startsWith('/') ? endpoint : `/${endpoint}`));
-    if (url.origin !== baseUrl.origin) throw new LatchkeyError('url_not_allowed', 'A verification endpoint leaves the provider host.');
+    const url = new URL(
+      baseUrl.href.replace(/\/+$/, '') + (endpoint.startsWith('/') ? endpoint : `/${endpoint}`),
+    );
+    if (url.origin !== baseUrl.origin)
+      throw new LatchkeyError('url_not_allowed', 'A verification endpoint leaves the provider host.');
     for (const [name, template] of Object.entries(provider.proxy?.query ?? {})) {
       url.searchParams.set(name, interpolateTemplate(template, values).value);
     }
@@ -39,15 +45,25 @@ export async function verifyCredentials(
       method,
       url: url.href,
       headers,
-      ...(verification.data === undefined || method === 'GET' ? {} : { body: JSON.stringify(verification.data) }),
+      ...(verification.data === undefined || method === 'GET'
+        ? {}
+        : { body: JSON.stringify(verification.data) }),
     });
-    await log.info('credentials verification request', { host: url.host, path: url.pathname, status: response.status });
+    await log.info('credentials verification request', {
+      host: url.host,
+      path: url.pathname,
+      status: response.status,
+    });
     if (response.status >= 200 && response.status < 300) return;
     lastStatus = response.status;
   }
-  throw new LatchkeyError('connection_test_failed', `The provider refused the credentials (HTTP ${lastStatus}).`, {
-    payload: { status: lastStatus },
-  });
+  throw new LatchkeyError(
+    'connection_test_failed',
+    `The provider refused the credentials (HTTP ${lastStatus}).`,
+    {
+      payload: { status: lastStatus },
+    },
+  );
 }
 
 /** What the proxy will send: the provider's declared headers, or Basic auth for BASIC credentials. */
@@ -76,4 +92,3 @@ function credentialValues(credentials: Credentials): Record<string, string> {
       return {};
   }
 }
-

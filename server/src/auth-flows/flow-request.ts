@@ -9,8 +9,8 @@ import type { AuthMode, Provider } from '@latchkey/providers';
 import { AuthenticationError, LatchkeyError, NotFoundError, ValidationError } from '@latchkey/schema';
 import { z } from 'zod';
 import type { ConnectSession, ConnectSessionService } from '../connect-sessions/connect-session.service';
-import type { EndUser } from '../connections/connection.table';
 import { findConnectionRowById } from '../connections/connection.repository';
+import type { EndUser } from '../connections/connection.table';
 import type { EnvironmentSettingsService, FlowSettings } from '../environments/environment-settings.service';
 import type { IntegrationForFlow, IntegrationService } from '../integrations/integration.service';
 import type { Db } from '../platform/database/database';
@@ -76,9 +76,19 @@ export async function authorizeFlowRequest(
   if (query.connect_session_token !== undefined && query.connect_session_token !== '') {
     session = await deps.connectSessions.authenticate(query.connect_session_token);
     if (query.connection_id !== undefined) {
-      throw new ValidationError('invalid_query_params', 'connection_id is forbidden when using session token', {
-        errors: [{ code: 'forbidden', message: 'connection_id is forbidden when using session token', path: ['connection_id'] }],
-      });
+      throw new ValidationError(
+        'invalid_query_params',
+        'connection_id is forbidden when using session token',
+        {
+          errors: [
+            {
+              code: 'forbidden',
+              message: 'connection_id is forbidden when using session token',
+              path: ['connection_id'],
+            },
+          ],
+        },
+      );
     }
     settings = await deps.environmentSettings.flowSettings(session.environment.id);
     connectionId = randomUUID();
@@ -96,7 +106,8 @@ export async function authorizeFlowRequest(
     throw new NotFoundError('unknown_provider_config', `Integration ${integrationKey} does not exist.`);
   }
   const provider = await deps.providers.resolve(environmentId, integration.provider);
-  if (provider === undefined) throw new NotFoundError('unknown_provider', `Provider ${integration.provider} is unknown.`);
+  if (provider === undefined)
+    throw new NotFoundError('unknown_provider', `Provider ${integration.provider} is unknown.`);
   if (!modes.includes(provider.auth_mode)) {
     throw new LatchkeyError(
       'invalid_auth_mode',
@@ -104,7 +115,10 @@ export async function authorizeFlowRequest(
     );
   }
   if (session?.allowedIntegrations != null && !session.allowedIntegrations.includes(integrationKey)) {
-    throw new LatchkeyError('integration_not_allowed', `This connect session does not allow ${integrationKey}.`);
+    throw new LatchkeyError(
+      'integration_not_allowed',
+      `This connect session does not allow ${integrationKey}.`,
+    );
   }
 
   let reconnect = false;
@@ -112,7 +126,10 @@ export async function authorizeFlowRequest(
     const pinned = await findConnectionRowById(deps.db, session.reconnectConnectionRowId);
     if (pinned === undefined) throw new LatchkeyError('invalid_connection');
     if (pinned.integration_id !== integration.id) {
-      throw new LatchkeyError('integration_not_allowed', 'This reconnect session is for another integration.');
+      throw new LatchkeyError(
+        'integration_not_allowed',
+        'This reconnect session is for another integration.',
+      );
     }
     connectionId = pinned.connection_id;
     reconnect = true;
@@ -121,6 +138,10 @@ export async function authorizeFlowRequest(
   // The end user's params[...] are validated first; the session's defaults (set by the app's backend) win over them.
   const defaults = session?.integrationsConfigDefaults[integrationKey];
   const requestConfig = validateConnectionConfig(provider, query.params ?? {}, { partial: true });
+  // Values the provider itself returns (Salesforce instance_url) are never taken from the end user.
+  for (const [name, field] of Object.entries(provider.connection_config ?? {})) {
+    if (field.automated === true) delete requestConfig[name];
+  }
   const sessionConfig = stringValues(defaults?.connection_config ?? {});
   const connectionConfig = validateConnectionConfig(provider, { ...requestConfig, ...sessionConfig });
 
@@ -145,12 +166,18 @@ export async function authorizeFlowRequest(
 }
 
 /** hex HMAC-SHA256(key, "integration[:connectionId]"), compared in constant time (compat doc 7). */
-export function checkHmac(key: string, integrationKey: string, connectionId: string | undefined, given: string | undefined): void {
+export function checkHmac(
+  key: string,
+  integrationKey: string,
+  connectionId: string | undefined,
+  given: string | undefined,
+): void {
   if (given === undefined || given === '') throw new LatchkeyError('missing_hmac');
   const data = connectionId === undefined ? integrationKey : `${integrationKey}:${connectionId}`;
   const expected = createHmac('sha256', key).update(data).digest();
   const actual = /^[0-9a-f]{64}$/i.test(given) ? Buffer.from(given, 'hex') : Buffer.alloc(0);
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw new LatchkeyError('invalid_hmac');
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected))
+    throw new LatchkeyError('invalid_hmac');
 }
 
 function splitScopes(value: string): string[] {
@@ -158,5 +185,7 @@ function splitScopes(value: string): string[] {
 }
 
 function stringValues(input: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(input).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(input).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }

@@ -26,10 +26,17 @@ interface OAuth1Client {
 
 export async function startOAuth1(
   outbound: OutboundFetch,
-  input: OAuth1Client & { callbackUrl: string; scopes: string[]; authorizationParams: Record<string, string> },
+  input: OAuth1Client & {
+    callbackUrl: string;
+    scopes: string[];
+    authorizationParams: Record<string, string>;
+  },
 ): Promise<{ authorizationUrl: URL; secrets: Record<string, string> }> {
   const { provider } = input;
-  const requestUrl = buildProviderUrl(provider.request_url!, input.connectionConfig, { allowHttp: input.allowHttp });
+  const requestUrl = buildProviderUrl(provider.request_url!, input.connectionConfig, {
+    allowHttp: input.allowHttp,
+    fields: input.provider.connection_config,
+  });
   const response = await requestTokenRequest(outbound, {
     provider,
     consumerKey: input.consumerKey,
@@ -39,7 +46,10 @@ export async function startOAuth1(
   });
   const temporary = processRequestTokenResponse(response);
   const authorizationUrl = buildOAuth1AuthorizationUrl({
-    authorizationUrl: buildProviderUrl(provider.authorization_url!, input.connectionConfig, { allowHttp: input.allowHttp }).href,
+    authorizationUrl: buildProviderUrl(provider.authorization_url!, input.connectionConfig, {
+      allowHttp: input.allowHttp,
+      fields: input.provider.connection_config,
+    }).href,
     oauthToken: temporary.oauthToken,
     scopes: input.scopes,
     ...(provider.scope_separator === undefined ? {} : { scopeSeparator: provider.scope_separator }),
@@ -62,7 +72,8 @@ export async function completeOAuth1(
   }
   const callback = processOAuth1Callback(input.query, { oauthToken: requestToken });
   const template = oauth1TokenUrl(input.provider);
-  if (template === undefined) throw new LatchkeyError('integration_not_configured', 'The provider has no token URL.');
+  if (template === undefined)
+    throw new LatchkeyError('integration_not_configured', 'The provider has no token URL.');
   const response = await accessTokenRequest(outbound, {
     provider: input.provider,
     consumerKey: input.consumerKey,
@@ -70,10 +81,18 @@ export async function completeOAuth1(
     requestToken,
     requestTokenSecret,
     verifier: callback.oauthVerifier,
-    tokenUrl: buildProviderUrl(template, input.connectionConfig, { allowHttp: input.allowHttp }).href,
+    tokenUrl: buildProviderUrl(template, input.connectionConfig, {
+      allowHttp: input.allowHttp,
+      fields: input.provider.connection_config,
+    }).href,
   });
   const tokens = processAccessTokenResponse(response);
   return {
-    credentials: { type: 'OAUTH1', oauth_token: tokens.oauthToken, oauth_token_secret: tokens.oauthTokenSecret, raw: tokens.raw },
+    credentials: {
+      type: 'OAUTH1',
+      oauth_token: tokens.oauthToken,
+      oauth_token_secret: tokens.oauthTokenSecret,
+      raw: tokens.raw,
+    },
   };
 }

@@ -12,8 +12,8 @@ import { countSealedValuesByKey, rotateSealedValues } from '../platform/crypto/k
 import { createVault } from '../platform/crypto/vault';
 import { EmbeddedLockError } from '../platform/database/embedded-lock';
 import { migrateToLatest } from '../platform/database/migrator';
-import { createServices } from '../services';
 import { createLogger } from '../platform/logging/logger';
+import { createServices } from '../services';
 
 const USAGE = `Usage: pnpm latchkey <command>
 

@@ -12,18 +12,18 @@ import {
   ValidationError,
 } from '@latchkey/schema';
 import { type AuthContext, requireScope } from '../auth/auth-context';
+import { findConnectionRowByKey } from '../connections/connection.repository';
 import type { EndUser } from '../connections/connection.table';
+import { findIntegrationRow } from '../integrations/integration.repository';
 import { hashSecret } from '../platform/crypto/secret-hash';
 import type { Db } from '../platform/database/database';
-import { findConnectionRowByKey } from '../connections/connection.repository';
-import { findIntegrationRow } from '../integrations/integration.repository';
-import type { IntegrationConfigDefaults } from './connect-session.table';
 import {
   deleteConnectSessionRow,
   deleteExpiredConnectSessions,
   findLiveConnectSession,
   insertConnectSession,
 } from './connect-session.repository';
+import type { IntegrationConfigDefaults } from './connect-session.table';
 
 export const CONNECT_SESSION_TOKEN_PREFIX = 'nango_connect_session_';
 
@@ -55,14 +55,26 @@ export interface ConnectSessionService {
   delete(session: ConnectSession): Promise<void>;
 }
 
-export function createConnectSessionService(deps: { db: Db; publicUrl: string; ttlSeconds: number }): ConnectSessionService {
+export function createConnectSessionService(deps: {
+  db: Db;
+  publicUrl: string;
+  ttlSeconds: number;
+}): ConnectSessionService {
   const { db } = deps;
 
-  async function checkIntegrationsExist(environmentId: string, keys: string[], path: string[]): Promise<void> {
+  async function checkIntegrationsExist(
+    environmentId: string,
+    keys: string[],
+    path: string[],
+  ): Promise<void> {
     const errors = [];
     for (const [index, key] of keys.entries()) {
       if ((await findIntegrationRow(db, environmentId, key)) === undefined) {
-        errors.push({ code: 'unknown_integration', message: `Integration ${key} does not exist`, path: [...path, String(index)] });
+        errors.push({
+          code: 'unknown_integration',
+          message: `Integration ${key} does not exist`,
+          path: [...path, String(index)],
+        });
       }
     }
     if (errors.length > 0) throw new ValidationError('invalid_body', errors[0]!.message, { errors });
@@ -108,8 +120,12 @@ export function createConnectSessionService(deps: { db: Db; publicUrl: string; t
     async create(auth, input) {
       requireScope(auth, 'environment:connect_sessions:write');
       const defaults = input.integrations_config_defaults ?? {};
-      await checkIntegrationsExist(auth.environment.id, input.allowed_integrations ?? [], ['allowed_integrations']);
-      await checkIntegrationsExist(auth.environment.id, Object.keys(defaults), ['integrations_config_defaults']);
+      await checkIntegrationsExist(auth.environment.id, input.allowed_integrations ?? [], [
+        'allowed_integrations',
+      ]);
+      await checkIntegrationsExist(auth.environment.id, Object.keys(defaults), [
+        'integrations_config_defaults',
+      ]);
       return insert(auth.environment.id, {
         endUser: endUserOf(input.end_user, input.organization),
         organization: input.organization ?? null,
@@ -125,14 +141,24 @@ export function createConnectSessionService(deps: { db: Db; publicUrl: string; t
       requireScope(auth, 'environment:connect_sessions:write');
       const integration = await findIntegrationRow(db, auth.environment.id, input.integration_id);
       const connection =
-        integration === undefined ? undefined : await findConnectionRowByKey(db, integration.id, input.connection_id);
+        integration === undefined
+          ? undefined
+          : await findConnectionRowByKey(db, integration.id, input.connection_id);
       if (connection === undefined) {
         throw new ValidationError('invalid_body', 'ConnectionID or IntegrationId does not exists', {
-          errors: [{ code: 'unknown_connection', message: 'No such connection for this integration', path: ['connection_id'] }],
+          errors: [
+            {
+              code: 'unknown_connection',
+              message: 'No such connection for this integration',
+              path: ['connection_id'],
+            },
+          ],
         });
       }
       const defaults = input.integrations_config_defaults ?? {};
-      await checkIntegrationsExist(auth.environment.id, Object.keys(defaults), ['integrations_config_defaults']);
+      await checkIntegrationsExist(auth.environment.id, Object.keys(defaults), [
+        'integrations_config_defaults',
+      ]);
       return insert(auth.environment.id, {
         endUser: endUserOf(input.end_user, input.organization) ?? connection.end_user,
         organization: input.organization ?? null,
@@ -145,7 +171,8 @@ export function createConnectSessionService(deps: { db: Db; publicUrl: string; t
     },
 
     async authenticate(token) {
-      if (!CONNECT_SESSION_TOKEN_PATTERN.test(token)) throw new AuthenticationError('invalid_connect_session_token_format');
+      if (!CONNECT_SESSION_TOKEN_PATTERN.test(token))
+        throw new AuthenticationError('invalid_connect_session_token_format');
       const row = await findLiveConnectSession(db, hashSecret(token));
       if (row === undefined) throw new AuthenticationError('unknown_connect_session_token');
       return {
@@ -178,7 +205,10 @@ function endUserOf(
     email: endUser.email ?? null,
     display_name: endUser.display_name ?? null,
     tags: endUser.tags ?? null,
-    organization: organization === undefined ? null : { id: organization.id, display_name: organization.display_name ?? null },
+    organization:
+      organization === undefined
+        ? null
+        : { id: organization.id, display_name: organization.display_name ?? null },
   };
 }
 

@@ -32,7 +32,10 @@ export interface ConnectUiService {
   }>;
 }
 
-export function createConnectUiService(deps: { integrations: IntegrationService; providers: ProviderService }): ConnectUiService {
+export function createConnectUiService(deps: {
+  integrations: IntegrationService;
+  providers: ProviderService;
+}): ConnectUiService {
   return {
     async describeSession(session) {
       const auth = {
@@ -54,7 +57,9 @@ export function createConnectUiService(deps: { integrations: IntegrationService;
           docs_connect: provider.docs_connect ?? null,
           // Fields the server fills (Salesforce instance_url) are not asked of the user.
           connection_config: Object.fromEntries(
-            Object.entries(provider.connection_config ?? {}).filter(([, field]) => field.automated !== true && field.hidden !== true),
+            Object.entries(provider.connection_config ?? {}).filter(
+              ([, field]) => field.automated !== true && field.hidden !== true,
+            ),
           ),
           credentials: provider.credentials ?? {},
         });

@@ -2,11 +2,7 @@
  * Connections: one end user's credentials for one integration. Credentials are sealed in the vault, bound to the
  * (integration, connection id) pair; they leave this service only in the API's credential shapes.
  */
-import {
-  type ConnectionOutput,
-  type Credentials,
-  NotFoundError,
-} from '@latchkey/schema';
+import { type ConnectionOutput, type Credentials, NotFoundError } from '@latchkey/schema';
 import { type AuthContext, canAccess, requireScope } from '../auth/auth-context';
 import { findIntegrationRow } from '../integrations/integration.repository';
 import type { Vault } from '../platform/crypto/vault';
@@ -55,7 +51,10 @@ export function createConnectionService(deps: { db: Db; vault: Vault }): Connect
         connection_id: input.connectionId,
         provider: input.provider,
         auth_mode: input.credentials.type,
-        credentials_sealed: vault.sealJson(input.credentials, credentialsContext(input.integrationId, input.connectionId)),
+        credentials_sealed: vault.sealJson(
+          input.credentials,
+          credentialsContext(input.integrationId, input.connectionId),
+        ),
         expires_at: input.expiresAt,
         connection_config: JSON.stringify(input.connectionConfig),
         metadata: null,
@@ -80,14 +79,21 @@ export function createConnectionService(deps: { db: Db; vault: Vault }): Connect
     },
 
     readCredentials(row) {
-      return vault.openJson<Credentials>(row.credentials_sealed, credentialsContext(row.integration_id, row.connection_id));
+      return vault.openJson<Credentials>(
+        row.credentials_sealed,
+        credentialsContext(row.integration_id, row.connection_id),
+      );
     },
   };
   return service;
 }
 
 /** Nango's public shape: top-level timestamps with `+00:00`, credentials without refresh tokens by default. */
-export function present(row: ConnectionRow, providerConfigKey: string, credentials: Credentials | undefined): ConnectionOutput {
+export function present(
+  row: ConnectionRow,
+  providerConfigKey: string,
+  credentials: Credentials | undefined,
+): ConnectionOutput {
   return {
     id: Number(row.id),
     connection_id: row.connection_id,
@@ -103,7 +109,10 @@ export function present(row: ConnectionRow, providerConfigKey: string, credentia
             email: row.end_user.email ?? null,
             tags: row.end_user.tags ?? null,
             organization: row.end_user.organization
-              ? { id: row.end_user.organization.id, display_name: row.end_user.organization.display_name ?? null }
+              ? {
+                  id: row.end_user.organization.id,
+                  display_name: row.end_user.organization.display_name ?? null,
+                }
               : null,
           },
     tags: row.tags,
@@ -113,7 +122,8 @@ export function present(row: ConnectionRow, providerConfigKey: string, credentia
     created_at: nangoTimestamp(row.created_at),
     updated_at: nangoTimestamp(row.updated_at),
     last_fetched_at: row.last_fetched_at === null ? null : nangoTimestamp(row.last_fetched_at),
-    credentials: credentials === undefined ? {} : credentials.type === 'NONE' ? {} : stripRefreshTokens(credentials),
+    credentials:
+      credentials === undefined ? {} : credentials.type === 'NONE' ? {} : stripRefreshTokens(credentials),
   };
 }
 

@@ -3,12 +3,16 @@
  * HMAC. Webhook settings join here with the webhooks issue.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { AuthenticationError, fieldErrorsFromZod, NotFoundError, ValidationError } from '@latchkey/schema';
+import { z } from 'zod';
 import { type AuthContext, canAccess, requireScope } from '../auth/auth-context';
 import type { Vault } from '../platform/crypto/vault';
 import type { Db } from '../platform/database/database';
-import { findEnvironmentById, findEnvironmentByPublicKey, updateEnvironmentRow } from './environment.repository';
+import {
+  findEnvironmentById,
+  findEnvironmentByPublicKey,
+  updateEnvironmentRow,
+} from './environment.repository';
 import type { EnvironmentRow } from './environment.table';
 
 export interface FlowSettings {
@@ -79,7 +83,9 @@ export function createEnvironmentSettingsService(deps: { db: Db; vault: Vault })
     },
 
     async byPublicKey(publicKey) {
-      const row = /^[0-9a-f-]{36}$/i.test(publicKey) ? await findEnvironmentByPublicKey(db, publicKey.toLowerCase()) : undefined;
+      const row = /^[0-9a-f-]{36}$/i.test(publicKey)
+        ? await findEnvironmentByPublicKey(db, publicKey.toLowerCase())
+        : undefined;
       if (row === undefined) throw new AuthenticationError('invalid_public_key');
       return toFlowSettings(row);
     },

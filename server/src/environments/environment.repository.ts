@@ -26,11 +26,18 @@ export async function listEnvironmentRows(db: Db): Promise<EnvironmentRow[]> {
   return db.selectFrom('environments').selectAll().orderBy('created_at').orderBy('name').execute();
 }
 
-export async function findEnvironmentByPublicKey(db: Db, publicKey: string): Promise<EnvironmentRow | undefined> {
+export async function findEnvironmentByPublicKey(
+  db: Db,
+  publicKey: string,
+): Promise<EnvironmentRow | undefined> {
   return db.selectFrom('environments').selectAll().where('public_key', '=', publicKey).executeTakeFirst();
 }
 
-export async function updateEnvironmentRow(db: Db, id: string, update: EnvironmentUpdate): Promise<EnvironmentRow> {
+export async function updateEnvironmentRow(
+  db: Db,
+  id: string,
+  update: EnvironmentUpdate,
+): Promise<EnvironmentRow> {
   return db
     .updateTable('environments')
     .set({ ...update, updated_at: new Date() })

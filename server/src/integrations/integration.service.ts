@@ -188,7 +188,8 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
     async get(auth, uniqueKey, include = []) {
       requireScope(auth, 'environment:integrations:read');
       const includes = includesFor(auth, include);
-      if (!integrationVisible(auth, uniqueKey)) throw new NotFoundError('not_found', `Integration ${uniqueKey} does not exist.`);
+      if (!integrationVisible(auth, uniqueKey))
+        throw new NotFoundError('not_found', `Integration ${uniqueKey} does not exist.`);
       const row = await findOrThrow(auth.environment.id, uniqueKey);
       return present(row, await providers.resolve(auth.environment.id, row.provider), includes);
     },

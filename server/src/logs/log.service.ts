@@ -34,7 +34,12 @@ export interface OperationView {
   error_code: string | null;
   started_at: string;
   ended_at: string | null;
-  messages: Array<{ level: string; message: string; meta: Record<string, unknown> | null; created_at: string }>;
+  messages: Array<{
+    level: string;
+    message: string;
+    meta: Record<string, unknown> | null;
+    created_at: string;
+  }>;
 }
 
 export interface LogService {
@@ -46,7 +51,11 @@ export interface LogService {
   resume(operationId: string): OperationLog;
   list(
     auth: AuthContext,
-    filter: { connectionId?: string | undefined; integrationKey?: string | undefined; limit?: number | undefined },
+    filter: {
+      connectionId?: string | undefined;
+      integrationKey?: string | undefined;
+      limit?: number | undefined;
+    },
   ): Promise<OperationView[]>;
 }
 
@@ -54,7 +63,11 @@ export function createLogService(deps: { db: Db; logger: Logger }): LogService {
   const { db, logger } = deps;
 
   function handle(id: string): OperationLog {
-    const write = async (level: OperationMessageRow['level'], message: string, meta?: Record<string, unknown>) => {
+    const write = async (
+      level: OperationMessageRow['level'],
+      message: string,
+      meta?: Record<string, unknown>,
+    ) => {
       try {
         await insertOperationMessage(db, {
           operation_id: id,
@@ -122,7 +135,12 @@ export function createLogService(deps: { db: Db; logger: Logger }): LogService {
         ended_at: o.ended_at?.toISOString() ?? null,
         messages: messages
           .filter((m) => m.operation_id === o.id)
-          .map((m) => ({ level: m.level, message: m.message, meta: m.meta, created_at: m.created_at.toISOString() })),
+          .map((m) => ({
+            level: m.level,
+            message: m.message,
+            meta: m.meta,
+            created_at: m.created_at.toISOString(),
+          })),
       }));
     },
   };

@@ -37,5 +37,10 @@ export async function listOperationRows(
 
 export async function listMessageRows(db: Db, operationIds: string[]): Promise<OperationMessageRow[]> {
   if (operationIds.length === 0) return [];
-  return db.selectFrom('operation_messages').selectAll().where('operation_id', 'in', operationIds).orderBy('id').execute();
+  return db
+    .selectFrom('operation_messages')
+    .selectAll()
+    .where('operation_id', 'in', operationIds)
+    .orderBy('id')
+    .execute();
 }

@@ -34,7 +34,11 @@ export function buildAuthorizationUrl(input: AuthorizationUrlInput): URL {
   const separator = provider.scope_separator ?? ' ';
   const scope = input.scopes.join(separator);
   const skipEncodeScopes = provider.authorization_url_skip_encode?.includes('scopes') === true;
-  const params = new URLSearchParams({ response_type: 'code', client_id: input.clientId, redirect_uri: input.redirectUri });
+  const params = new URLSearchParams({
+    response_type: 'code',
+    client_id: input.clientId,
+    redirect_uri: input.redirectUri,
+  });
   if (scope !== '' && !skipEncodeScopes) params.set('scope', scope);
   params.set('state', input.state);
   for (const [key, value] of Object.entries(merged)) params.set(key, value);
@@ -44,7 +48,8 @@ export function buildAuthorizationUrl(input: AuthorizationUrlInput): URL {
 
   let query = params.toString();
   if (scope !== '' && skipEncodeScopes) query += `&scope=${scope}`;
-  for (const [from, to] of Object.entries(provider.authorization_url_replacements ?? {})) query = query.split(from).join(to);
+  for (const [from, to] of Object.entries(provider.authorization_url_replacements ?? {}))
+    query = query.split(from).join(to);
 
   const base = `${input.authorizationUrl.origin}${input.authorizationUrl.pathname}`;
   const fragment = provider.authorization_url_fragment;

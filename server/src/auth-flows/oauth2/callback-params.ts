@@ -5,7 +5,14 @@
 import type { Provider } from '@latchkey/providers';
 import { LatchkeyError } from '@latchkey/schema';
 
-const PROVIDER_ERROR_KEYS = ['error', 'error_description', 'error_reason', 'error_uri', 'status_code', 'error_message'];
+const PROVIDER_ERROR_KEYS = [
+  'error',
+  'error_description',
+  'error_reason',
+  'error_uri',
+  'status_code',
+  'error_message',
+];
 
 export function processAuthorizationCallback(
   query: URLSearchParams,
@@ -14,7 +21,9 @@ export function processAuthorizationCallback(
 ): { code: string; params: URLSearchParams } {
   const error = query.get('error');
   if (error !== null) {
-    const detail = PROVIDER_ERROR_KEYS.map((key) => [key, query.get(key)] as const).filter(([, v]) => v !== null);
+    const detail = PROVIDER_ERROR_KEYS.map((key) => [key, query.get(key)] as const).filter(
+      ([, v]) => v !== null,
+    );
     const description = query.get('error_description') ?? query.get('error_message') ?? '';
     throw new LatchkeyError(
       error === 'access_denied' ? 'authorization_denied' : 'invalid_callback',
@@ -24,10 +33,13 @@ export function processAuthorizationCallback(
   }
   const iss = query.get('iss');
   if (iss !== null && normaliseIssuer(iss) !== normaliseIssuer(expectedIssuer)) {
-    throw new LatchkeyError('issuer_mismatch', undefined, { internal: { iss: clean(iss), expected: expectedIssuer } });
+    throw new LatchkeyError('issuer_mismatch', undefined, {
+      internal: { iss: clean(iss), expected: expectedIssuer },
+    });
   }
   const code = query.get(provider.authorization_code_param_in_callback ?? 'code');
-  if (code === null || code === '') throw new LatchkeyError('invalid_callback', 'The callback carries no authorization code.');
+  if (code === null || code === '')
+    throw new LatchkeyError('invalid_callback', 'The callback carries no authorization code.');
   return { code, params: query };
 }
 

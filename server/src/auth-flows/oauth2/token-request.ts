@@ -21,9 +21,21 @@ export interface TokenEndpoint {
 }
 
 /** Parameters oauth4webapi sets itself; a template may not override them. */
-const RESERVED = new Set(['grant_type', 'code', 'redirect_uri', 'code_verifier', 'client_id', 'client_secret', 'refresh_token']);
+const RESERVED = new Set([
+  'grant_type',
+  'code',
+  'redirect_uri',
+  'code_verifier',
+  'client_id',
+  'client_secret',
+  'refresh_token',
+]);
 
-function requestOptions(outbound: OutboundFetch, endpoint: TokenEndpoint, captured: { response?: OutboundResponse }) {
+function requestOptions(
+  outbound: OutboundFetch,
+  endpoint: TokenEndpoint,
+  captured: { response?: OutboundResponse },
+) {
   const base = toOAuthCustomFetch(async (request) => {
     const response = await outbound(request);
     captured.response = response;
@@ -38,7 +50,9 @@ function requestOptions(outbound: OutboundFetch, endpoint: TokenEndpoint, captur
     return base(url, { ...options, headers, body: JSON.stringify(Object.fromEntries(form)) });
   };
   return {
-    additionalParameters: Object.fromEntries(Object.entries(endpoint.tokenParams).filter(([key]) => !RESERVED.has(key))),
+    additionalParameters: Object.fromEntries(
+      Object.entries(endpoint.tokenParams).filter(([key]) => !RESERVED.has(key)),
+    ),
     [oauth.customFetch]: fetchImpl,
     [oauth.allowInsecureRequests]: endpoint.allowInsecure,
   };
@@ -48,23 +62,38 @@ function server(endpoint: TokenEndpoint): oauth.AuthorizationServer {
   return { issuer: endpoint.issuer, token_endpoint: endpoint.tokenUrl.href };
 }
 
-async function responseOf(response: Response, captured: { response?: OutboundResponse }): Promise<OutboundResponse> {
+async function responseOf(
+  response: Response,
+  captured: { response?: OutboundResponse },
+): Promise<OutboundResponse> {
   if (captured.response !== undefined) return captured.response;
-  return { status: response.status, headers: response.headers, text: await response.text(), url: response.url };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text: await response.text(),
+    url: response.url,
+  };
 }
 
-/** Exchanges an authorization code; `codeVerifier` undefined when the provider disables PKCE. */
+/**
+ * Exchanges an authorization code; `codeVerifier` undefined when the provider disables PKCE. The callback values were
+ * checked by `processAuthorizationCallback` already; oauth4webapi validates them once more (state, RFC 9207 `iss`).
+ */
 export async function authorizationCodeRequest(
   outbound: OutboundFetch,
   endpoint: TokenEndpoint,
-  grant: { code: string; redirectUri: string; codeVerifier: string | undefined },
+  grant: { code: string; state: string; iss: string | null; redirectUri: string; codeVerifier: string | undefined },
 ): Promise<OutboundResponse> {
   const captured: { response?: OutboundResponse } = {};
+  const as = server(endpoint);
+  const client = { client_id: endpoint.clientId };
+  const callback = new URLSearchParams({ code: grant.code, state: grant.state });
+  if (grant.iss !== null) callback.set('iss', grant.iss);
   const response = await oauth.authorizationCodeGrantRequest(
-    server(endpoint),
-    { client_id: endpoint.clientId },
+    as,
+    client,
     providerClientAuth(endpoint.provider, endpoint.clientSecret),
-    new URLSearchParams({ code: grant.code }),
+    oauth.validateAuthResponse(as, client, callback, grant.state),
     grant.redirectUri,
     grant.codeVerifier ?? oauth.nopkce,
     requestOptions(outbound, endpoint, captured),
@@ -81,7 +110,8 @@ export async function clientCredentialsRequest(
   const captured: { response?: OutboundResponse } = {};
   const parameters: Record<string, string> = {};
   if (scopes.length > 0) parameters.scope = scopes.join(endpoint.provider.scope_separator ?? ' ');
-  for (const [key, value] of Object.entries(endpoint.tokenParams)) if (!RESERVED.has(key)) parameters[key] = value;
+  for (const [key, value] of Object.entries(endpoint.tokenParams))
+    if (!RESERVED.has(key)) parameters[key] = value;
   const { additionalParameters: _unused, ...options } = requestOptions(outbound, endpoint, captured);
   const response = await oauth.clientCredentialsGrantRequest(
     server(endpoint),

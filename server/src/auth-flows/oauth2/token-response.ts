@@ -22,7 +22,8 @@ export function parseTokenBody(response: OutboundResponse): Record<string, unkno
   if (text.startsWith('{')) {
     try {
       const parsed = JSON.parse(text) as unknown;
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+        return parsed as Record<string, unknown>;
     } catch {
       // fall through to form parsing
     }
@@ -40,13 +41,16 @@ export function processTokenResponse(
     throw tokenError(response.status, body);
   }
   const paths = options.tokenPaths ?? [provider.alternate_access_token_response_path ?? 'access_token'];
-  const accessToken = paths.map((path) => readPath(body, path)).find((value) => typeof value === 'string' && value !== '');
+  const accessToken = paths
+    .map((path) => readPath(body, path))
+    .find((value) => typeof value === 'string' && value !== '');
   if (typeof accessToken !== 'string') {
     throw new LatchkeyError('unable_to_parse_token_response', 'The token response has no access token.', {
       internal: { status: response.status, keys: Object.keys(body) },
     });
   }
-  const refreshToken = typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : undefined;
+  const refreshToken =
+    typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : undefined;
   const scope = typeof body.scope === 'string' ? body.scope : undefined;
   return {
     accessToken,
@@ -75,23 +79,35 @@ export function expiryOf(body: Record<string, unknown>, provider: Provider, now:
     if (!Number.isNaN(parsed)) return new Date(parsed);
   }
   const inRaw = body.expires_in;
-  const expiresIn = typeof inRaw === 'number' ? inRaw : typeof inRaw === 'string' && /^\d+$/.test(inRaw) ? Number(inRaw) : undefined;
+  const expiresIn =
+    typeof inRaw === 'number'
+      ? inRaw
+      : typeof inRaw === 'string' && /^\d+$/.test(inRaw)
+        ? Number(inRaw)
+        : undefined;
   if (expiresIn !== undefined) {
     const ms = provider.expires_in_unit === 'milliseconds' ? expiresIn : expiresIn * 1000;
     return new Date(now.getTime() + ms);
   }
-  if (provider.default_token_lifetime !== undefined) return new Date(now.getTime() + provider.default_token_lifetime * 1000);
+  if (provider.default_token_lifetime !== undefined)
+    return new Date(now.getTime() + provider.default_token_lifetime * 1000);
   return undefined;
 }
 
 function tokenError(status: number, body: Record<string, unknown>): LatchkeyError {
   const code = typeof body.error === 'string' ? body.error.slice(0, 100) : `http_${status}`;
   const description =
-    typeof body.error_description === 'string' ? `: ${body.error_description.replace(/[^\x20-\x7e]/g, ' ').slice(0, 300)}` : '';
-  return new LatchkeyError('token_exchange_failed', `The provider refused the token request (${code}${description}).`, {
-    payload: { provider_error: code },
-    internal: { status },
-  });
+    typeof body.error_description === 'string'
+      ? `: ${body.error_description.replace(/[^\x20-\x7e]/g, ' ').slice(0, 300)}`
+      : '';
+  return new LatchkeyError(
+    'token_exchange_failed',
+    `The provider refused the token request (${code}${description}).`,
+    {
+      payload: { provider_error: code },
+      internal: { status },
+    },
+  );
 }
 
 function readPath(body: Record<string, unknown>, path: string): unknown {

@@ -3,13 +3,13 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { ApiKeyTable } from '../../api-keys/api-key.table';
-import type { EnvironmentTable } from '../../environments/environment.table';
-import type { IntegrationTable } from '../../integrations/integration.table';
-import type { CustomProviderTable } from '../../providers/custom-provider.table';
+import type { OAuthSessionTable } from '../../auth-flows/oauth-session.table';
 import type { ConnectSessionTable } from '../../connect-sessions/connect-session.table';
 import type { ConnectionTable } from '../../connections/connection.table';
-import type { OAuthSessionTable } from '../../auth-flows/oauth-session.table';
+import type { EnvironmentTable } from '../../environments/environment.table';
+import type { IntegrationTable } from '../../integrations/integration.table';
 import type { OperationMessageTable, OperationTable } from '../../logs/operation.table';
+import type { CustomProviderTable } from '../../providers/custom-provider.table';
 
 export interface Database {
   environments: EnvironmentTable;

@@ -14,15 +14,15 @@ import { jsonBody } from './middleware/json-body';
 import { requestContext } from './middleware/request-context';
 import { secretKeyAuth } from './middleware/secret-key-auth';
 import type { RestEnv } from './rest-env';
-import { healthRoutes } from './routes/health.routes';
-import { integrationRoutes } from './routes/integrations.routes';
-import { logoRoutes } from './routes/logo.routes';
-import { providerRoutes } from './routes/providers.routes';
 import { authFlowRoutes } from './routes/auth-flows.routes';
 import { connectSessionRoutes, connectSessionSelfRoutes } from './routes/connect-sessions.routes';
 import { connectionRoutes } from './routes/connections.routes';
 import { environmentRoutes } from './routes/environment.routes';
+import { healthRoutes } from './routes/health.routes';
+import { integrationRoutes } from './routes/integrations.routes';
+import { logoRoutes } from './routes/logo.routes';
 import { logRoutes } from './routes/logs.routes';
+import { providerRoutes } from './routes/providers.routes';
 
 export interface RestAppDeps {
   services: Services;
@@ -46,7 +46,14 @@ const JSON_GROUPS = [
   '/auth',
 ];
 /** Groups authenticated by a secret key (the flow endpoints and `/connect/session` authenticate themselves). */
-const SECRET_KEY_GROUPS = ['/integrations', '/providers', '/connections', '/environment', '/logs', '/connect/sessions'];
+const SECRET_KEY_GROUPS = [
+  '/integrations',
+  '/providers',
+  '/connections',
+  '/environment',
+  '/logs',
+  '/connect/sessions',
+];
 
 export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
   const app = new Hono<RestEnv>({ strict: false });

@@ -27,7 +27,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('last_fetched_at', 'timestamptz')
     .addUniqueConstraint('connections_integration_connection_id', ['integration_id', 'connection_id'])
     .execute();
-  await db.schema.createIndex('connections_environment_idx').on('connections').columns(['environment_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('connections_environment_idx')
+    .on('connections')
+    .columns(['environment_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('connect_sessions')
@@ -92,11 +96,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('meta', 'jsonb')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('operation_messages_operation_idx').on('operation_messages').columns(['operation_id', 'id']).execute();
+  await db.schema
+    .createIndex('operation_messages_operation_idx')
+    .on('operation_messages')
+    .columns(['operation_id', 'id'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['operation_messages', 'operations', 'oauth_sessions', 'connect_sessions', 'connections']) {
+  for (const table of [
+    'operation_messages',
+    'operations',
+    'oauth_sessions',
+    'connect_sessions',
+    'connections',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
   await db.schema.alterTable('environments').dropColumn('public_key').execute();

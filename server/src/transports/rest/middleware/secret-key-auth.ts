@@ -25,7 +25,11 @@ export function secretKeyAuth(
 ): MiddlewareHandler<RestEnv> {
   return async (c, next) => {
     const token = bearerToken(c);
-    if (connectSessions !== undefined && c.req.method === 'GET' && CONNECT_SESSION_TOKEN_PATTERN.test(token)) {
+    if (
+      connectSessions !== undefined &&
+      c.req.method === 'GET' &&
+      CONNECT_SESSION_TOKEN_PATTERN.test(token)
+    ) {
       const session = await connectSessions.authenticate(token);
       c.set('auth', {
         environment: session.environment,

@@ -7,7 +7,7 @@ import {
   apiKeyAuthInputSchema,
   basicAuthInputSchema,
   clientCredentialsAuthInputSchema,
-  LatchkeyError,
+  type LatchkeyError,
   uniqueKeySchema,
 } from '@latchkey/schema';
 import { type Context, Hono } from 'hono';
@@ -25,7 +25,9 @@ export function authFlowRoutes(services: Services) {
     .get('/oauth/connect/:integration', async (c) => {
       const openerOrigin = openerOriginOf(c);
       try {
-        const target = await authFlows.startRedirectFlow(integrationKey(c), readQuery(c, flowQuerySchema), { openerOrigin });
+        const target = await authFlows.startRedirectFlow(integrationKey(c), readQuery(c, flowQuerySchema), {
+          openerOrigin,
+        });
         return c.redirect(target.href, 302);
       } catch (error) {
         return flowErrorResponse(c, asLatchkeyError(error), openerOrigin);
@@ -42,8 +44,13 @@ export function authFlowRoutes(services: Services) {
       return page(c, renderCallbackPage(result));
     })
     .post('/oauth2/auth/:integration', async (c) => {
-      const body = readBody(c, clientCredentialsAuthInputSchema.optional().transform((b) => b ?? {}));
-      return c.json(await authFlows.connectClientCredentials(integrationKey(c), readQuery(c, flowQuerySchema), body));
+      const body = readBody(
+        c,
+        clientCredentialsAuthInputSchema.optional().transform((b) => b ?? {}),
+      );
+      return c.json(
+        await authFlows.connectClientCredentials(integrationKey(c), readQuery(c, flowQuerySchema), body),
+      );
     })
     .post('/api-auth/api-key/:integration', async (c) => {
       const body = readBody(c, apiKeyAuthInputSchema);
@@ -58,12 +65,22 @@ export function authFlowRoutes(services: Services) {
     });
 }
 
-function flowErrorResponse(c: Context<RestEnv>, error: LatchkeyError, openerOrigin: string | undefined): Response {
+function flowErrorResponse(
+  c: Context<RestEnv>,
+  error: LatchkeyError,
+  openerOrigin: string | undefined,
+): Response {
   if (error.status >= 500) c.get('log').error({ code: error.code, internal: error.internal }, error.message);
   if (wantsJson(c)) return c.json(error.toBody(), error.status as 400);
   return page(
     c,
-    renderCallbackPage({ ok: false, error, openerOrigin, providerConfigKey: undefined, connectionId: undefined }),
+    renderCallbackPage({
+      ok: false,
+      error,
+      openerOrigin,
+      providerConfigKey: undefined,
+      connectionId: undefined,
+    }),
   );
 }
 
@@ -96,4 +113,3 @@ function openerOriginOf(c: Context<RestEnv>): string | undefined {
   }
   return undefined;
 }
-

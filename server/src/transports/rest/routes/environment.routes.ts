@@ -12,7 +12,9 @@ export function environmentRoutes(services: Services) {
   return new Hono<RestEnv>({ strict: false })
     .get('/environment', async (c) => {
       const { include } = readQuery(c, getQuery);
-      return c.json({ data: await environmentSettings.get(c.get('auth'), { includeHmacKey: include === 'hmac_key' }) });
+      return c.json({
+        data: await environmentSettings.get(c.get('auth'), { includeHmacKey: include === 'hmac_key' }),
+      });
     })
     .patch('/environment', async (c) => {
       return c.json({ data: await environmentSettings.update(c.get('auth'), c.get('body')) });
