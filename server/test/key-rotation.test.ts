@@ -11,8 +11,8 @@ import {
 } from '../src/platform/crypto/key-rotation';
 import { keyIdOf, parseKeyring } from '../src/platform/crypto/keyring';
 import { createVault } from '../src/platform/crypto/vault';
-import { createServices } from '../src/services';
 import { createLogger } from '../src/platform/logging/logger';
+import { createServices } from '../src/services';
 import { createTestDatabase, databaseKinds, type TestDatabase } from './support/test-database';
 
 const keyA = randomBytes(32).toString('base64');

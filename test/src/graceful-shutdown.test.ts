@@ -13,7 +13,13 @@ interface RawResponse {
 }
 
 /** A POST whose body is sent in two parts, under the caller's control; the answer arrives on `response`. */
-function startSlowPost(port: number, path: string, key: string, body: Buffer, agent: http.Agent | false = false) {
+function startSlowPost(
+  port: number,
+  path: string,
+  key: string,
+  body: Buffer,
+  agent: http.Agent | false = false,
+) {
   const request = http.request({
     host: '127.0.0.1',
     port,
@@ -61,32 +67,42 @@ it.each([
   ['a one-shot connection', false as const],
   // A keep-alive connection stays open after its response; shutdown must not wait for it to time out.
   ['a keep-alive connection', new http.Agent({ keepAlive: true })],
-])('finishes an in-flight request on %s after SIGTERM, refusing new connections meanwhile, then exits 0', async (_label, agent) => {
-  const bootstrapKey = newBootstrapKey();
-  // A shutdown timeout far beyond the test's pace: the request must finish on its own, not be cut by the timeout.
-  await using server = await ServerProcess.start({
-    env: { LATCHKEY_BOOTSTRAP_SECRET_KEY: bootstrapKey, LATCHKEY_SHUTDOWN_TIMEOUT_MS: '60000' },
-  });
-  await server.waitForHealth();
+])(
+  'finishes an in-flight request on %s after SIGTERM, refusing new connections meanwhile, then exits 0',
+  async (_label, agent) => {
+    const bootstrapKey = newBootstrapKey();
+    // A shutdown timeout far beyond the test's pace: the request must finish on its own, not be cut by the timeout.
+    await using server = await ServerProcess.start({
+      env: { LATCHKEY_BOOTSTRAP_SECRET_KEY: bootstrapKey, LATCHKEY_SHUTDOWN_TIMEOUT_MS: '60000' },
+    });
+    await server.waitForHealth();
 
-  const input = githubIntegration('gh-in-flight', distinctiveSecret());
-  const slow = startSlowPost(server.port, '/integrations', bootstrapKey, Buffer.from(JSON.stringify(input)), agent);
-  await sleep(300);
-  const exitCode = server.stop('SIGTERM');
-  // Awaited below; this only keeps an early failure from also reporting it as unhandled.
-  exitCode.catch(() => {});
-  await sleep(300);
+    const input = githubIntegration('gh-in-flight', distinctiveSecret());
+    const slow = startSlowPost(
+      server.port,
+      '/integrations',
+      bootstrapKey,
+      Buffer.from(JSON.stringify(input)),
+      agent,
+    );
+    await sleep(300);
+    const exitCode = server.stop('SIGTERM');
+    // Awaited below; this only keeps an early failure from also reporting it as unhandled.
+    exitCode.catch(() => {});
+    await sleep(300);
 
-  expect(await healthFailure(server.port)).toBe('ECONNREFUSED');
-  slow.finish();
+    expect(await healthFailure(server.port)).toBe('ECONNREFUSED');
+    slow.finish();
 
-  const response = await slow.response;
-  const answeredAt = Date.now();
-  expect(response.status).toBe(200);
-  const created = (JSON.parse(response.body) as { data: Integration }).data;
-  expect(created).toMatchObject({ unique_key: 'gh-in-flight', provider: 'github' });
-  expect(await exitCode).toBe(0);
-  // Exiting when the last request is done, not when the shutdown timeout runs out.
-  expect(Date.now() - answeredAt).toBeLessThan(5_000);
-  expect(server.stdout).not.toContain('shutdown timeout');
-}, 120_000);
+    const response = await slow.response;
+    const answeredAt = Date.now();
+    expect(response.status).toBe(200);
+    const created = (JSON.parse(response.body) as { data: Integration }).data;
+    expect(created).toMatchObject({ unique_key: 'gh-in-flight', provider: 'github' });
+    expect(await exitCode).toBe(0);
+    // Exiting when the last request is done, not when the shutdown timeout runs out.
+    expect(Date.now() - answeredAt).toBeLessThan(5_000);
+    expect(server.stdout).not.toContain('shutdown timeout');
+  },
+  120_000,
+);

@@ -8,13 +8,17 @@ const TAG_KEY_PATTERN = /^[a-zA-Z][a-zA-Z0-9_\-./]*$/;
 
 /** At most 10 tags; keys unique case-insensitively; `end_user_email` must be an email. */
 export const tagsSchema = z
-  .record(z.string().max(64).regex(TAG_KEY_PATTERN, 'a tag key starts with a letter: letters, digits, _ - . /'), z.string().min(1).max(255))
+  .record(
+    z.string().max(64).regex(TAG_KEY_PATTERN, 'a tag key starts with a letter: letters, digits, _ - . /'),
+    z.string().min(1).max(255),
+  )
   .superRefine((tags, ctx) => {
     const keys = Object.keys(tags);
     if (keys.length > 10) ctx.addIssue({ code: 'custom', message: 'at most 10 tags' });
     const lowered = new Set<string>();
     for (const key of keys) {
-      if (lowered.has(key.toLowerCase())) ctx.addIssue({ code: 'custom', message: `duplicate tag key ${key}`, path: [key] });
+      if (lowered.has(key.toLowerCase()))
+        ctx.addIssue({ code: 'custom', message: `duplicate tag key ${key}`, path: [key] });
       lowered.add(key.toLowerCase());
     }
     if (tags.end_user_email !== undefined && !z.email().safeParse(tags.end_user_email).success) {

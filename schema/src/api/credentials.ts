@@ -25,7 +25,11 @@ export const oauth2ClientCredentialsSchema = z.object({
   raw,
 });
 export const apiKeyCredentialsSchema = z.object({ type: z.literal('API_KEY'), apiKey: z.string() });
-export const basicCredentialsSchema = z.object({ type: z.literal('BASIC'), username: z.string(), password: z.string() });
+export const basicCredentialsSchema = z.object({
+  type: z.literal('BASIC'),
+  username: z.string(),
+  password: z.string(),
+});
 export const noCredentialsSchema = z.object({ type: z.literal('NONE') });
 
 export const credentialsSchema = z.discriminatedUnion('type', [

@@ -22,7 +22,10 @@ export const ERROR_CODES = {
   // 400: auth flows (connect sessions, OAuth, direct credentials)
   invalid_connection_config: { status: 400, message: 'A connection configuration value is invalid.' },
   integration_not_allowed: { status: 400, message: 'This connect session does not allow this integration.' },
-  invalid_auth_mode: { status: 400, message: 'This endpoint does not suit the auth mode of the integration.' },
+  invalid_auth_mode: {
+    status: 400,
+    message: 'This endpoint does not suit the auth mode of the integration.',
+  },
   integration_not_configured: { status: 400, message: 'The integration has no OAuth client id and secret.' },
   missing_hmac: { status: 400, message: "Missing param 'hmac'." },
   invalid_hmac: { status: 400, message: 'Invalid HMAC signature.' },
@@ -33,9 +36,15 @@ export const ERROR_CODES = {
   invalid_state: { status: 400, message: 'Unknown, expired or already used OAuth state.' },
   authorization_denied: { status: 400, message: 'The authorization was denied.' },
   invalid_callback: { status: 400, message: 'The OAuth callback is missing required parameters.' },
-  issuer_mismatch: { status: 400, message: 'The callback came from another authorization server (iss mismatch).' },
+  issuer_mismatch: {
+    status: 400,
+    message: 'The callback came from another authorization server (iss mismatch).',
+  },
   token_exchange_failed: { status: 400, message: 'The provider refused the token request.' },
-  unable_to_parse_token_response: { status: 400, message: 'The provider answered the token request with no usable token.' },
+  unable_to_parse_token_response: {
+    status: 400,
+    message: 'The provider answered the token request with no usable token.',
+  },
   url_not_allowed: { status: 400, message: 'The URL is not allowed by the outbound policy.' },
   upstream_unreachable: { status: 502, message: 'The provider could not be reached.' },
   upstream_timeout: { status: 504, message: 'The provider did not answer in time.' },

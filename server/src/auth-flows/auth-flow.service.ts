@@ -89,7 +89,8 @@ export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
   /** Records a failure in the operation log, and in the server log when it is ours (5xx). */
   async function recordFailure(log: OperationLog, error: unknown): Promise<LatchkeyError> {
     const failure = asLatchkeyError(error);
-    if (failure.status >= 500) deps.logger.error({ err: error, internal: failure.internal, operationId: log.id }, failure.message);
+    if (failure.status >= 500)
+      deps.logger.error({ err: error, internal: failure.internal, operationId: log.id }, failure.message);
     await log.fail(failure.code, failure.message);
     return failure;
   }
@@ -577,7 +578,10 @@ function callbackMetadata(provider: Provider, query: URLSearchParams): Record<st
 export function asLatchkeyError(error: unknown): LatchkeyError {
   if (error instanceof LatchkeyError) return error;
   if (error instanceof oauth.AuthorizationResponseError) {
-    return new LatchkeyError('invalid_callback', 'The authorization response is invalid.', { internal: error.message, cause: error });
+    return new LatchkeyError('invalid_callback', 'The authorization response is invalid.', {
+      internal: error.message,
+      cause: error,
+    });
   }
   if (error instanceof oauth.OperationProcessingError || error instanceof oauth.UnsupportedOperationError) {
     return new LatchkeyError('token_exchange_failed', 'The token request could not be made.', {

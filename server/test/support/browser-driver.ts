@@ -12,6 +12,15 @@ export interface DriveAuthorizationOptions {
   deny?: boolean;
   /** Also stop at a redirect target this accepts, without fetching it. */
   stopWhen?: (url: URL) => boolean;
+  /** When given, every request's client-observed time (sent to body read) is appended here (benchmarks). */
+  timings?: DriverRequestTiming[];
+}
+
+export interface DriverRequestTiming {
+  method: 'GET' | 'POST';
+  url: URL;
+  status: number;
+  ms: number;
 }
 
 export interface DrivenAuthorization {
@@ -44,12 +53,16 @@ export async function driveAuthorization(
     const cookie = jar.header(url);
     if (cookie) headers.cookie = cookie;
     if (form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const started = performance.now();
     const res = await fetch(url, { method, headers, body: form, redirect: 'manual' });
     jar.store(url, res.headers.getSetCookie());
+    const timed = () =>
+      options.timings?.push({ method, url, status: res.status, ms: performance.now() - started });
 
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location) {
       await res.body?.cancel();
+      timed();
       const next = new URL(location, url);
       if ((visitedIssuer && next.origin !== issuer) || options.stopWhen?.(next)) {
         return { callbackUrl: next, steps };
@@ -61,6 +74,7 @@ export async function driveAuthorization(
     }
 
     const page = await res.text();
+    timed();
     const interaction =
       res.status === 200 && url.origin === issuer ? findInteractionForm(page, url) : undefined;
     if (!interaction) throw stuck(steps, res.status, url, page);

@@ -25,11 +25,19 @@ export interface FlowHarness extends AsyncDisposable {
   /** Fetches the callback URL as the browser would, answering JSON. */
   complete(callbackUrl: URL): Promise<Response>;
   countConnections(): Promise<number>;
+  /** `POST /providers`; throws unless 201. */
+  registerProvider(definition: Record<string, unknown>): Promise<void>;
+  /** `POST /integrations`; throws unless 200. */
+  createIntegration(body: Record<string, unknown>): Promise<void>;
 }
 
 export async function startFlowHarness(
   kind: DatabaseKind,
-  options: { oidc?: Partial<OidcServerOptions>; env?: Record<string, string>; extraRedirectUris?: string[] } = {},
+  options: {
+    oidc?: Partial<OidcServerOptions>;
+    env?: Record<string, string>;
+    extraRedirectUris?: string[];
+  } = {},
 ): Promise<FlowHarness> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -40,7 +48,10 @@ export async function startFlowHarness(
     HOST: '127.0.0.1',
     ...options.env,
   });
-  const server: RunningServer = await startHttpServer({ ...t.latchkey, close: async () => {} }, createLogger('silent'));
+  const server: RunningServer = await startHttpServer(
+    { ...t.latchkey, close: async () => {} },
+    createLogger('silent'),
+  );
   const oidc = await startOidcServer({
     clients: [
       {
@@ -57,7 +68,11 @@ export async function startFlowHarness(
     const headers = new Headers(rest.headers);
     headers.set('authorization', `Bearer ${t.secretKey}`);
     if (json !== undefined) headers.set('content-type', 'application/json');
-    return fetch(`${url}${path}`, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) });
+    return fetch(`${url}${path}`, {
+      ...rest,
+      headers,
+      body: json === undefined ? rest.body : JSON.stringify(json),
+    });
   };
 
   const provider = await api('/providers', {
@@ -79,7 +94,12 @@ export async function startFlowHarness(
     json: {
       unique_key: 'local',
       provider: 'local-oidc',
-      credentials: { type: 'OAUTH2', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, scopes: 'openid,offline_access,read' },
+      credentials: {
+        type: 'OAUTH2',
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        scopes: 'openid,offline_access,read',
+      },
     },
   });
   if (integration.status !== 200) throw new Error(`integration creation failed: ${await integration.text()}`);
@@ -89,6 +109,14 @@ export async function startFlowHarness(
     url,
     oidc,
     api,
+    async registerProvider(definition) {
+      const response = await api('/providers', { method: 'POST', json: definition });
+      if (response.status !== 201) throw new Error(`provider registration failed: ${await response.text()}`);
+    },
+    async createIntegration(body) {
+      const response = await api('/integrations', { method: 'POST', json: body });
+      if (response.status !== 200) throw new Error(`integration creation failed: ${await response.text()}`);
+    },
     async createSession(body = { end_user: { id: 'user-1', email: 'user@example.com' } }) {
       const response = await api('/connect/sessions', { method: 'POST', json: body });
       if (response.status !== 201) throw new Error(`session creation failed: ${await response.text()}`);

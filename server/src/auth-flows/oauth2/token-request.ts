@@ -82,7 +82,13 @@ async function responseOf(
 export async function authorizationCodeRequest(
   outbound: OutboundFetch,
   endpoint: TokenEndpoint,
-  grant: { code: string; state: string; iss: string | null; redirectUri: string; codeVerifier: string | undefined },
+  grant: {
+    code: string;
+    state: string;
+    iss: string | null;
+    redirectUri: string;
+    codeVerifier: string | undefined;
+  },
 ): Promise<OutboundResponse> {
   const captured: { response?: OutboundResponse } = {};
   const as = server(endpoint);
