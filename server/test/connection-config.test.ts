@@ -199,3 +199,35 @@ describe('extractTokenResponseMetadata', () => {
     });
   });
 });
+
+describe('defaults and fields the API base URL needs', () => {
+  const api: Provider = {
+    name: 'api',
+    display_name: 'API',
+    docs: 'https://example.com/docs',
+    auth_mode: 'API_KEY',
+    proxy: { base_url: 'https://${connectionConfig.region}.api.example/${connectionConfig.tenant}' },
+    connection_config: {
+      region: {
+        type: 'string',
+        title: 'Region',
+        description: 'Region',
+        enum: ['eu', 'us'],
+        default_value: 'us',
+      },
+      tenant: { type: 'string', title: 'Tenant', description: 'Tenant', pattern: '^[a-z]+$' },
+    },
+    credentials: { apiKey: { type: 'string', title: 'Key', description: 'Key' } },
+  };
+
+  it('fills a declared default and requires a field the base URL uses', () => {
+    expect(validateConnectionConfig(api, { tenant: 'acme' })).toEqual({ tenant: 'acme', region: 'us' });
+    expect(validateConnectionConfig(api, { tenant: 'acme', region: 'eu' })).toEqual({
+      tenant: 'acme',
+      region: 'eu',
+    });
+    expect(refusal(() => validateConnectionConfig(api, {})).errors).toEqual([
+      { code: 'missing', message: 'is missing', path: ['params', 'tenant'] },
+    ]);
+  });
+});

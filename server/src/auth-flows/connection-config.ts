@@ -62,6 +62,10 @@ export function validateConnectionConfig(
   }
 
   if (!options.partial) {
+    for (const [field, declaration] of Object.entries(declared)) {
+      const given = kept.some(([name]) => name === field) || errors.some((error) => error.path[1] === field);
+      if (!given && declaration.default_value !== undefined) kept.push([field, declaration.default_value]);
+    }
     const present = new Set(kept.map(([field]) => field));
     for (const field of requiredFields(provider)) {
       if (!present.has(field) && !errors.some((error) => error.path[1] === field)) {
@@ -127,10 +131,13 @@ function declaredProblems(value: string, declaration: FieldDeclaration, inHost: 
   return problems;
 }
 
-/** Declared, neither optional nor automated, and used by a URL of the authorization step outside a `||` fallback. */
+/**
+ * Declared, neither optional nor automated, and used outside a `||` fallback by a URL of the authorization step or
+ * by the API base URL (an API-key connection without its subdomain could never be used).
+ */
 function requiredFields(provider: Provider): string[] {
   const used = new Set(
-    [provider.authorization_url, ...tokenUrls(provider), provider.request_url]
+    [provider.authorization_url, ...tokenUrls(provider), provider.request_url, provider.proxy?.base_url]
       .filter((template) => template !== undefined)
       .flatMap(requiredFieldsOfTemplate),
   );

@@ -122,6 +122,7 @@ export async function authorizeFlowRequest(
   }
 
   let reconnect = false;
+  let pinnedConfig: Record<string, string> = {};
   if (session?.reconnectConnectionRowId != null) {
     const pinned = await findConnectionRowById(deps.db, session.reconnectConnectionRowId);
     if (pinned === undefined) throw new LatchkeyError('invalid_connection');
@@ -133,6 +134,8 @@ export async function authorizeFlowRequest(
     }
     connectionId = pinned.connection_id;
     reconnect = true;
+    // A reconnect keeps the connection's config: the end user need not type the subdomain again.
+    pinnedConfig = pinned.connection_config;
   }
 
   // The end user's params[...] are validated first; the session's defaults (set by the app's backend) win over them.
@@ -143,7 +146,11 @@ export async function authorizeFlowRequest(
     if (field.automated === true) delete requestConfig[name];
   }
   const sessionConfig = stringValues(defaults?.connection_config ?? {});
-  const connectionConfig = validateConnectionConfig(provider, { ...requestConfig, ...sessionConfig });
+  const connectionConfig = validateConnectionConfig(provider, {
+    ...pinnedConfig,
+    ...requestConfig,
+    ...sessionConfig,
+  });
 
   const scopeOverride = connectionConfig.oauth_scopes_override;
   const scopes = scopeOverride !== undefined ? splitScopes(scopeOverride) : integration.scopes;

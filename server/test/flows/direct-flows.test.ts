@@ -32,7 +32,8 @@ describe.each(databaseKinds())('direct-credential flows (%s)', (kind) => {
 
   /** A public flow endpoint as the frontend SDK calls it: no Authorization header, the session token in the query. */
   async function post(path: string, token: string, body?: unknown) {
-    const response = await fetch(`${h.url}${path}?connect_session_token=${token}`, {
+    const separator = path.includes('?') ? '&' : '?';
+    const response = await fetch(`${h.url}${path}${separator}connect_session_token=${token}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -177,6 +178,46 @@ describe.each(databaseKinds())('direct-credential flows (%s)', (kind) => {
       expect(operations.flatMap((o) => o.messages.map((m) => m.message))).toContain(
         'connection credentials overridden',
       );
+    });
+    it('keeps the connection config on reconnect, so the end user need not send it again', async () => {
+      await h.registerProvider({
+        name: 'tenant-api',
+        display_name: 'Tenant API',
+        auth_mode: 'API_KEY',
+        proxy: {
+          base_url: `${verifier.url}/\${connectionConfig.tenant}`,
+          headers: { authorization: 'Bearer ${apiKey}' },
+        },
+        connection_config: {
+          tenant: { type: 'string', title: 'Tenant', description: 'Your tenant', pattern: '^[a-z]+$' },
+        },
+        credentials: {
+          apiKey: { type: 'string', title: 'API key', description: 'Your API key', secret: true },
+        },
+        docs: 'https://example.com/docs',
+      });
+      await h.createIntegration({ unique_key: 'tenant', provider: 'tenant-api' });
+      const missing = await post('/api-auth/api-key/tenant', await h.createSession(), { apiKey: 'k1' });
+      expect(missing.status).toBe(400);
+      expect((missing.body as unknown as ErrorBody).error.code).toBe('invalid_connection_config');
+
+      const first = await post('/api-auth/api-key/tenant?params[tenant]=acme', await h.createSession(), {
+        apiKey: 'k1',
+      });
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
+      const connectionId = String(first.body.connectionId);
+      const reconnect = await h.api('/connect/sessions/reconnect', {
+        method: 'POST',
+        json: { connection_id: connectionId, integration_id: 'tenant' },
+      });
+      const { token } = ((await reconnect.json()) as { data: { token: string } }).data;
+      const second = await post('/api-auth/api-key/tenant', token, { apiKey: 'k2' });
+      expect(second.status, JSON.stringify(second.body)).toBe(200);
+      const stored = await connection(connectionId, 'tenant');
+      expect(stored.credentials).toEqual({ type: 'API_KEY', apiKey: 'k2' });
+      expect((stored as unknown as { connection_config: Record<string, string> }).connection_config).toEqual({
+        tenant: 'acme',
+      });
     });
   });
 
