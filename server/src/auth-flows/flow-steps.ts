@@ -59,6 +59,7 @@ export function createFlowSteps(deps: {
     async store(context, credentials, extra, log) {
       const saved = await deps.connections.save({
         environmentId: context.settings.environment.id,
+        providerConfigKey: context.integration.uniqueKey,
         integrationId: context.integration.id,
         connectionId: context.connectionId,
         provider: context.provider.name,

@@ -4,6 +4,7 @@
  */
 import { type ConnectionOutput, type Credentials, NotFoundError } from '@latchkey/schema';
 import { type AuthContext, canAccess, requireScope } from '../auth/auth-context';
+import { recordAuthEvent } from '../events/auth-event.recorder';
 import { findIntegrationRow } from '../integrations/integration.repository';
 import type { Vault } from '../platform/crypto/vault';
 import type { Db } from '../platform/database/database';
@@ -12,6 +13,8 @@ import type { ConnectionRow, EndUser } from './connection.table';
 
 export interface SaveConnectionInput {
   environmentId: string;
+  /** The integration's unique key, for the auth event. */
+  providerConfigKey: string;
   integrationId: string;
   connectionId: string;
   provider: string;
@@ -40,29 +43,56 @@ export function credentialsContext(integrationId: string, connectionId: string):
   return `connections.credentials:${integrationId}:${connectionId}`;
 }
 
-export function createConnectionService(deps: { db: Db; vault: Vault }): ConnectionService {
+export function createConnectionService(deps: {
+  db: Db;
+  vault: Vault;
+  /** Called after a commit that wrote auth events (live subscribers, webhook worker wake-up). */
+  onEventsCommitted?: (eventIds: string[]) => void;
+}): ConnectionService {
   const { db, vault } = deps;
 
   const service: ConnectionService = {
     async save(input) {
-      const { row, created } = await upsertConnectionRow(db, {
-        environment_id: input.environmentId,
-        integration_id: input.integrationId,
-        connection_id: input.connectionId,
-        provider: input.provider,
-        auth_mode: input.credentials.type,
-        credentials_sealed: vault.sealJson(
-          input.credentials,
-          credentialsContext(input.integrationId, input.connectionId),
-        ),
-        expires_at: input.expiresAt,
-        connection_config: JSON.stringify(input.connectionConfig),
-        metadata: null,
-        scopes: JSON.stringify(input.scopes),
-        end_user: input.endUser === null ? null : JSON.stringify(input.endUser),
-        tags: JSON.stringify(input.tags),
-      });
-      return { row, operation: created ? 'creation' : 'override' };
+      return db
+        .transaction()
+        .execute(async (trx) => {
+          const { row, created } = await upsertConnectionRow(trx, {
+            environment_id: input.environmentId,
+            integration_id: input.integrationId,
+            connection_id: input.connectionId,
+            provider: input.provider,
+            auth_mode: input.credentials.type,
+            credentials_sealed: vault.sealJson(
+              input.credentials,
+              credentialsContext(input.integrationId, input.connectionId),
+            ),
+            expires_at: input.expiresAt,
+            connection_config: JSON.stringify(input.connectionConfig),
+            metadata: null,
+            scopes: JSON.stringify(input.scopes),
+            end_user: input.endUser === null ? null : JSON.stringify(input.endUser),
+            tags: JSON.stringify(input.tags),
+          });
+          const operation: SavedConnection['operation'] = created ? 'creation' : 'override';
+          // The outbox row commits with the connection, or neither does.
+          const event = await recordAuthEvent(trx, {
+            environmentId: input.environmentId,
+            connectionId: input.connectionId,
+            providerConfigKey: input.providerConfigKey,
+            provider: input.provider,
+            authMode: input.credentials.type,
+            operation,
+            success: true,
+            tags: row.tags,
+            endUser: row.end_user,
+            webhookUrlOverride: row.webhook_url_override,
+          });
+          return { row, operation, eventId: event.id };
+        })
+        .then((saved) => {
+          deps.onEventsCommitted?.([saved.eventId]);
+          return { row: saved.row, operation: saved.operation };
+        });
     },
 
     async get(auth, connectionId, providerConfigKey) {

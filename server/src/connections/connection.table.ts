@@ -29,7 +29,18 @@ export interface ConnectionTable {
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
   last_fetched_at: Date | null;
+  /** `active`, `refresh_failed` (retryable; cooling down), `needs_reauth` (the grant is gone: the user must reconnect). */
+  refresh_state: ColumnType<RefreshState, RefreshState | undefined, RefreshState>;
+  refresh_attempts: ColumnType<number, number | undefined, number>;
+  last_refresh_success_at: Date | null;
+  last_refresh_failure_at: Date | null;
+  last_refresh_error: ColumnType<{ type: string; description: string } | null, string | null, string | null>;
+  /** Bumped on every credential change: a compare-and-swap guard for writers that read first. */
+  credentials_version: ColumnType<number, number | undefined, number>;
+  webhook_url_override: string | null;
 }
+
+export type RefreshState = 'active' | 'refresh_failed' | 'needs_reauth';
 
 export type ConnectionRow = Selectable<ConnectionTable>;
 export type NewConnectionRow = Insertable<ConnectionTable>;

@@ -7,6 +7,11 @@ import type { OAuthSessionTable } from '../../auth-flows/oauth-session.table';
 import type { ConnectSessionTable } from '../../connect-sessions/connect-session.table';
 import type { ConnectionTable } from '../../connections/connection.table';
 import type { EnvironmentTable } from '../../environments/environment.table';
+import type {
+  AuthEventTable,
+  WebhookAttemptTable,
+  WebhookDeliveryTable,
+} from '../../events/auth-event.table';
 import type { IntegrationTable } from '../../integrations/integration.table';
 import type { OperationMessageTable, OperationTable } from '../../logs/operation.table';
 import type { CustomProviderTable } from '../../providers/custom-provider.table';
@@ -21,6 +26,9 @@ export interface Database {
   oauth_sessions: OAuthSessionTable;
   operations: OperationTable;
   operation_messages: OperationMessageTable;
+  auth_events: AuthEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
 }
 
 export type Db = Kysely<Database>;

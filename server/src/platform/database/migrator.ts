@@ -7,10 +7,12 @@ import type { Kysely } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import * as foundation from './migrations/2026-11-23T0001-foundation';
 import * as connectionsAndFlows from './migrations/2026-11-23T0002-connections-and-flows';
+import * as lifecycle from './migrations/2026-11-23T0003-lifecycle';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23T0001-foundation': foundation,
   '2026-11-23T0002-connections-and-flows': connectionsAndFlows,
+  '2026-11-23T0003-lifecycle': lifecycle,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations work on any schema
