@@ -4,6 +4,8 @@
  */
 import { type Catalog, loadCatalog } from '@latchkey/providers';
 import type { Hono } from 'hono';
+import { DEFAULT_REFRESH_POLICY } from './credentials/refresh-policy';
+import { type RefreshScheduler, startRefreshScheduler } from './credentials/refresh-scheduler';
 import type { CreatedEnvironment } from './environments/environment.service';
 import type { Config } from './platform/config/config';
 import { createVault, type Vault } from './platform/crypto/vault';
@@ -24,6 +26,9 @@ export interface Latchkey {
   app: Hono<RestEnv>;
   /** Environments this start created (first boot), with their secret keys in clear. */
   createdEnvironments: CreatedEnvironment[];
+  refresher: RefreshScheduler;
+  /** Stops background work (refresher, batched writes) without closing the database. */
+  stopBackground(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,7 +55,23 @@ export async function createLatchkey(
       allowPrivateUrls: config.allowPrivateUrls,
       logger: options.logger,
       connectSessionTtlSeconds: config.connectSessionTtlSeconds,
+      refreshPolicy: { ...DEFAULT_REFRESH_POLICY, marginSeconds: config.refreshMarginSeconds },
     });
+    const refresher = startRefreshScheduler({
+      db,
+      credentials: services.credentials,
+      providers: services.providers,
+      logger: options.logger,
+      policy: { ...DEFAULT_REFRESH_POLICY, marginSeconds: config.refreshMarginSeconds },
+      intervalMs: config.refreshIntervalSeconds * 1000,
+      concurrency: 4,
+      enabled: config.proactiveRefresh,
+    });
+    // Background work stops before the database closes; tests that own their database call this alone.
+    const stopBackground = async () => {
+      await refresher.stop();
+      await services.fetchTracker.stop();
+    };
     const createdEnvironments = await services.environments.ensureDefaults({
       bootstrapSecretKey: config.bootstrapSecretKey,
     });
@@ -63,7 +84,10 @@ export async function createLatchkey(
       services,
       app,
       createdEnvironments,
+      refresher,
+      stopBackground,
       close: async () => {
+        await stopBackground();
         await db.destroy();
         opened.release();
       },

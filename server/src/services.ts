@@ -8,6 +8,9 @@ import {
 } from './connect-sessions/connect-session.service';
 import { type ConnectUiService, createConnectUiService } from './connect-sessions/connect-ui.service';
 import { type ConnectionService, createConnectionService } from './connections/connection.service';
+import { createCredentialService, type RefreshingCredentialService } from './credentials/credential.service';
+import { createFetchTracker, type FetchTracker } from './credentials/fetch-tracker';
+import { DEFAULT_REFRESH_POLICY, type RefreshPolicy } from './credentials/refresh-policy';
 import { createEnvironmentService, type EnvironmentService } from './environments/environment.service';
 import {
   createEnvironmentSettingsService,
@@ -34,6 +37,9 @@ export interface Services {
   authFlows: AuthFlowService;
   connectUi: ConnectUiService;
   logs: LogService;
+  credentials: RefreshingCredentialService;
+  /** Batches `last_fetched_at` writes; flushed on close. */
+  fetchTracker: FetchTracker;
 }
 
 export interface ServiceDeps {
@@ -46,6 +52,7 @@ export interface ServiceDeps {
   connectSessionTtlSeconds: number;
   /** Replaces the outbound policy (tests only). */
   outbound?: OutboundFetch;
+  refreshPolicy?: RefreshPolicy;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -66,12 +73,26 @@ export function createServices(deps: ServiceDeps): Services {
     publicUrl: deps.publicUrl,
     ttlSeconds: deps.connectSessionTtlSeconds,
   });
-  const connections = createConnectionService({ db, vault });
+  const outbound = deps.outbound ?? createOutboundFetch({ allowPrivateUrls: deps.allowPrivateUrls });
   const logs = createLogService({ db, logger: deps.logger });
+  const fetchTracker = createFetchTracker(db);
+  const credentials = createCredentialService({
+    db,
+    vault,
+    outbound,
+    providers,
+    integrations,
+    logs,
+    logger: deps.logger,
+    policy: deps.refreshPolicy ?? DEFAULT_REFRESH_POLICY,
+    allowPrivateUrls: deps.allowPrivateUrls,
+    fetchTracker,
+  });
+  const connections = createConnectionService({ db, vault, credentials });
   const authFlows = createAuthFlowService({
     db,
     vault,
-    outbound: deps.outbound ?? createOutboundFetch({ allowPrivateUrls: deps.allowPrivateUrls }),
+    outbound,
     connections,
     logs,
     connectSessions,
@@ -94,5 +115,7 @@ export function createServices(deps: ServiceDeps): Services {
     authFlows,
     connectUi,
     logs,
+    credentials,
+    fetchTracker,
   };
 }

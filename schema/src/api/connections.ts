@@ -24,6 +24,8 @@ export const connectionSchema = z.object({
   updated_at: z.string(),
   last_fetched_at: z.string().nullable(),
   credentials: z.record(z.string(), z.unknown()),
+  /** Latchkey: `active`, `refresh_failed` or `needs_reauth`. */
+  refresh_state: z.enum(['active', 'refresh_failed', 'needs_reauth']),
 });
 export type ConnectionOutput = z.infer<typeof connectionSchema>;
 

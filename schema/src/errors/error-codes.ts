@@ -45,6 +45,11 @@ export const ERROR_CODES = {
     status: 400,
     message: 'The provider answered the token request with no usable token.',
   },
+  invalid_credentials: {
+    status: 400,
+    message:
+      'The external API returned an error when trying to refresh the access token. Please try again later.',
+  },
   url_not_allowed: { status: 400, message: 'The URL is not allowed by the outbound policy.' },
   upstream_unreachable: { status: 502, message: 'The provider could not be reached.' },
   upstream_timeout: { status: 504, message: 'The provider did not answer in time.' },

@@ -16,6 +16,11 @@ export interface LatchkeyErrorOptions {
   errors?: FieldError[];
   /** Logged server-side only. */
   internal?: unknown;
+  /**
+   * Overrides the code's status. Used only where Nango answers one code with two statuses (a refresh that failed now
+   * is 400 `invalid_credentials`, a connection that cannot be refreshed yet is 424 with the same code).
+   */
+  status?: 424;
   cause?: unknown;
 }
 
@@ -33,7 +38,7 @@ export class LatchkeyError extends Error {
     );
     this.name = new.target.name;
     this.code = code;
-    this.status = ERROR_CODES[code].status;
+    this.status = options.status ?? ERROR_CODES[code].status;
     this.payload = options.payload;
     this.errors = options.errors;
     this.internal = options.internal;

@@ -2,13 +2,14 @@
  * Connections: one end user's credentials for one integration. Credentials are sealed in the vault, bound to the
  * (integration, connection id) pair; they leave this service only in the API's credential shapes.
  */
-import { type ConnectionOutput, type Credentials, NotFoundError } from '@latchkey/schema';
+import { type ConnectionOutput, type Credentials, ForbiddenError, NotFoundError } from '@latchkey/schema';
 import { type AuthContext, canAccess, requireScope } from '../auth/auth-context';
+import type { CredentialService } from '../credentials/credential.types';
 import { recordAuthEvent } from '../events/auth-event.recorder';
 import { findIntegrationRow } from '../integrations/integration.repository';
 import type { Vault } from '../platform/crypto/vault';
 import type { Db } from '../platform/database/database';
-import { findConnectionRowByKey, touchLastFetched, upsertConnectionRow } from './connection.repository';
+import { findConnectionRowByKey, upsertConnectionRow } from './connection.repository';
 import type { ConnectionRow, EndUser } from './connection.table';
 
 export interface SaveConnectionInput {
@@ -34,7 +35,13 @@ export interface SavedConnection {
 
 export interface ConnectionService {
   save(input: SaveConnectionInput): Promise<SavedConnection>;
-  get(auth: AuthContext, connectionId: string, providerConfigKey: string): Promise<ConnectionOutput>;
+  /** Nango's `GET /connections/:id`: refreshes first when due or forced; refresh tokens only when asked and allowed. */
+  get(
+    auth: AuthContext,
+    connectionId: string,
+    providerConfigKey: string,
+    options?: { forceRefresh?: boolean; includeRefreshToken?: boolean },
+  ): Promise<ConnectionOutput>;
   /** Credentials for internal use (tests, proxy, refresh). */
   readCredentials(row: ConnectionRow): Credentials;
 }
@@ -46,6 +53,7 @@ export function credentialsContext(integrationId: string, connectionId: string):
 export function createConnectionService(deps: {
   db: Db;
   vault: Vault;
+  credentials: CredentialService;
   /** Called after a commit that wrote auth events (live subscribers, webhook worker wake-up). */
   onEventsCommitted?: (eventIds: string[]) => void;
 }): ConnectionService {
@@ -95,17 +103,29 @@ export function createConnectionService(deps: {
         });
     },
 
-    async get(auth, connectionId, providerConfigKey) {
+    async get(auth, connectionId, providerConfigKey, options = {}) {
       requireScope(auth, 'environment:connections:read');
-      const integration = await findIntegrationRow(db, auth.environment.id, providerConfigKey);
-      if (integration === undefined) {
-        throw new NotFoundError('unknown_provider_config', 'Provider does not exists');
-      }
-      const row = await findConnectionRowByKey(db, integration.id, connectionId);
-      if (row === undefined) throw new NotFoundError('not_found', 'Failed to find connection');
-      await touchLastFetched(db, row.id);
       const withCredentials = canAccess(auth, 'environment:connections:read_credentials');
-      return present(row, integration.unique_key, withCredentials ? service.readCredentials(row) : undefined);
+      if (!withCredentials && (options.forceRefresh === true || options.includeRefreshToken === true)) {
+        throw new ForbiddenError(
+          'Credential and refresh options require the environment:connections:read_credentials scope',
+        );
+      }
+      if (!withCredentials) {
+        // Without the credentials scope nothing is refreshed or decrypted: the record alone is returned.
+        const integration = await findIntegrationRow(db, auth.environment.id, providerConfigKey);
+        if (integration === undefined)
+          throw new NotFoundError('unknown_provider_config', 'Provider does not exists');
+        const row = await findConnectionRowByKey(db, integration.id, connectionId);
+        if (row === undefined) throw new NotFoundError('not_found', 'Failed to find connection');
+        return present(row, integration.unique_key, undefined);
+      }
+      const fresh = await deps.credentials.getFresh(auth.environment.id, providerConfigKey, connectionId, {
+        force: options.forceRefresh === true,
+      });
+      return present(fresh.row, fresh.integrationKey, fresh.credentials, {
+        includeRefreshToken: options.includeRefreshToken === true,
+      });
     },
 
     readCredentials(row) {
@@ -123,13 +143,16 @@ export function present(
   row: ConnectionRow,
   providerConfigKey: string,
   credentials: Credentials | undefined,
+  options: { includeRefreshToken?: boolean } = {},
 ): ConnectionOutput {
+  const shown = credentials === undefined || credentials.type === 'NONE' ? {} : credentials;
   return {
     id: Number(row.id),
     connection_id: row.connection_id,
     provider_config_key: providerConfigKey,
     provider: row.provider,
-    errors: [],
+    // A connection whose refresh failed carries an active auth error, as in Nango.
+    errors: row.refresh_state === 'active' ? [] : [{ type: 'auth', log_id: row.connection_id }],
     end_user:
       row.end_user === null
         ? null
@@ -148,12 +171,12 @@ export function present(
     tags: row.tags,
     metadata: row.metadata,
     connection_config: row.connection_config,
-    webhook_url_override: null,
+    webhook_url_override: row.webhook_url_override,
     created_at: nangoTimestamp(row.created_at),
     updated_at: nangoTimestamp(row.updated_at),
     last_fetched_at: row.last_fetched_at === null ? null : nangoTimestamp(row.last_fetched_at),
-    credentials:
-      credentials === undefined ? {} : credentials.type === 'NONE' ? {} : stripRefreshTokens(credentials),
+    credentials: options.includeRefreshToken === true ? shown : stripRefreshTokens(shown),
+    refresh_state: row.refresh_state,
   };
 }
 

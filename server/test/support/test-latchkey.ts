@@ -69,6 +69,7 @@ export async function createTestLatchkey(
       );
     },
     async [Symbol.asyncDispose]() {
+      await latchkey.stopBackground();
       await database[Symbol.asyncDispose]();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -128,3 +128,20 @@ export async function clientCredentialsRequest(
   );
   return responseOf(response, captured);
 }
+
+/** The refresh grant (RFC 6749 §6); `refresh_params` replace `token_params` when the provider declares them. */
+export async function refreshTokenRequest(
+  outbound: OutboundFetch,
+  endpoint: TokenEndpoint,
+  refreshToken: string,
+): Promise<OutboundResponse> {
+  const captured: { response?: OutboundResponse } = {};
+  const response = await oauth.refreshTokenGrantRequest(
+    server(endpoint),
+    { client_id: endpoint.clientId },
+    providerClientAuth(endpoint.provider, endpoint.clientSecret),
+    refreshToken,
+    requestOptions(outbound, endpoint, captured),
+  );
+  return responseOf(response, captured);
+}

@@ -18,6 +18,9 @@ export interface Config {
   allowPrivateUrls: boolean;
   bodyLimit: number;
   connectSessionTtlSeconds: number;
+  refreshMarginSeconds: number;
+  proactiveRefresh: boolean;
+  refreshIntervalSeconds: number;
   shutdownTimeoutMs: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
@@ -85,6 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowPrivateUrls: vars.LATCHKEY_ALLOW_PRIVATE_URLS,
     bodyLimit: vars.LATCHKEY_BODY_LIMIT,
     connectSessionTtlSeconds: vars.LATCHKEY_CONNECT_SESSION_TTL_SECONDS,
+    refreshMarginSeconds: vars.LATCHKEY_REFRESH_MARGIN_SECONDS,
+    proactiveRefresh: vars.LATCHKEY_PROACTIVE_REFRESH,
+    refreshIntervalSeconds: vars.LATCHKEY_REFRESH_INTERVAL_SECONDS,
     shutdownTimeoutMs: vars.LATCHKEY_SHUTDOWN_TIMEOUT_MS,
     logLevel: vars.LOG_LEVEL,
   };

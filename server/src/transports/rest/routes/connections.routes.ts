@@ -19,6 +19,11 @@ export function connectionRoutes(services: Services) {
   return new Hono<RestEnv>({ strict: false }).get('/connections/:connectionId', async (c) => {
     const connectionId = readParam(c, 'connectionId', z.string().min(1).max(255));
     const query = readQuery(c, getConnectionQuery);
-    return c.json(await services.connections.get(c.get('auth'), connectionId, query.provider_config_key));
+    return c.json(
+      await services.connections.get(c.get('auth'), connectionId, query.provider_config_key, {
+        forceRefresh: query.force_refresh === true,
+        includeRefreshToken: query.refresh_token === true,
+      }),
+    );
   });
 }

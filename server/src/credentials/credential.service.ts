@@ -1,0 +1,319 @@
+/**
+ * Always-fresh credentials. A read refreshes first when the token is due (or when forced); concurrent reads share
+ * one refresh: in this process through a promise map, across processes through a row lock (`FOR UPDATE`) held while
+ * the provider is called, with a re-read after acquiring it — whoever gets the lock second finds the new token and
+ * does not spend the refresh token again. The new access token and a rotated refresh token commit together.
+ */
+import { type Credentials, LatchkeyError, NotFoundError } from '@latchkey/schema';
+import { findConnectionRowByKey } from '../connections/connection.repository';
+import { credentialsContext } from '../connections/connection.service';
+import type { ConnectionRow } from '../connections/connection.table';
+import { recordAuthEvent } from '../events/auth-event.recorder';
+import { findIntegrationRow } from '../integrations/integration.repository';
+import type { IntegrationService } from '../integrations/integration.service';
+import type { LogService } from '../logs/log.service';
+import type { Vault } from '../platform/crypto/vault';
+import type { Db } from '../platform/database/database';
+import type { Logger } from '../platform/logging/logger';
+import type { OutboundFetch } from '../platform/outbound/outbound.types';
+import type { ProviderService } from '../providers/provider.service';
+import type { CredentialService, FreshConnection } from './credential.types';
+import { type RenewResult, renewCredentials } from './credential-renewal';
+import type { FetchTracker } from './fetch-tracker';
+import {
+  backoffRemainingMs,
+  isDue,
+  isRefreshable,
+  type RefreshPolicy,
+  stateAfterFailure,
+} from './refresh-policy';
+import { createSingleFlight } from './single-flight';
+
+export interface CredentialServiceDeps {
+  db: Db;
+  vault: Vault;
+  outbound: OutboundFetch;
+  providers: ProviderService;
+  integrations: IntegrationService;
+  logs: LogService;
+  logger: Logger;
+  policy: RefreshPolicy;
+  allowPrivateUrls: boolean;
+  fetchTracker: FetchTracker;
+  onEventsCommitted?: ((eventIds: string[]) => void) | undefined;
+}
+
+export interface RefreshingCredentialService extends CredentialService {
+  /** Refreshes one connection if it is still due once locked; used by the background refresher. */
+  refreshIfDue(rowId: string, options: { keepAlive?: boolean }): Promise<'refreshed' | 'skipped' | 'failed'>;
+}
+
+export function createCredentialService(deps: CredentialServiceDeps): RefreshingCredentialService {
+  const { db, vault, policy } = deps;
+  const singleFlight = createSingleFlight<{ row: ConnectionRow; credentials: Credentials }>();
+  const open = (row: ConnectionRow) =>
+    vault.openJson<Credentials>(
+      row.credentials_sealed,
+      credentialsContext(row.integration_id, row.connection_id),
+    );
+
+  /**
+   * Under the row lock: re-read, and refresh only if nobody did meanwhile (the version moved, or the token is no
+   * longer due). Failure state is committed before the error is thrown.
+   */
+  async function refreshLocked(
+    rowId: string,
+    seenVersion: number,
+    force: boolean,
+    skipLocked = false,
+  ): Promise<
+    | { row: ConnectionRow; credentials: Credentials; outcome: 'refreshed' | 'skipped' }
+    | RenewFailure
+    | { busy: true }
+  > {
+    const result = await db.transaction().execute(async (trx) => {
+      let query = trx.selectFrom('connections').selectAll().where('id', '=', rowId).forUpdate();
+      if (skipLocked) query = query.skipLocked();
+      const locked = await query.executeTakeFirst();
+      // With SKIP LOCKED, nothing back means another instance holds the row: it is being refreshed already.
+      if (locked === undefined && skipLocked) return { kind: 'busy' as const, eventIds: [] };
+      if (locked === undefined) return { kind: 'gone' as const, eventIds: [] };
+      const provider = await deps.providers.resolve(locked.environment_id, locked.provider);
+      if (provider === undefined) return { kind: 'gone' as const, eventIds: [] };
+      const integration = await trx
+        .selectFrom('integrations')
+        .select('unique_key')
+        .where('id', '=', locked.integration_id)
+        .executeTakeFirstOrThrow();
+      const stillDue = isDue(locked, provider, policy);
+      if (locked.credentials_version !== seenVersion || (!force && !stillDue)) {
+        return {
+          kind: 'done' as const,
+          row: locked,
+          outcome: 'skipped' as const,
+          credentials: undefined,
+          eventIds: [],
+        };
+      }
+
+      const client = await deps.integrations.loadForFlow(locked.environment_id, integration.unique_key);
+      const log = await deps.logs.start(locked.environment_id, {
+        kind: 'auth',
+        action: 'refresh',
+        integrationKey: integration.unique_key,
+        connectionId: locked.connection_id,
+      });
+      const renewed: RenewResult = await renewCredentials(deps.outbound, {
+        provider,
+        credentials: open(locked),
+        connectionConfig: locked.connection_config,
+        clientId: client?.clientId ?? null,
+        clientSecret: client?.clientSecret ?? null,
+        allowPrivateUrls: deps.allowPrivateUrls,
+        scopes: locked.scopes,
+      });
+      const now = new Date();
+      if (renewed.ok) {
+        const updated = await trx
+          .updateTable('connections')
+          .set({
+            credentials_sealed: vault.sealJson(
+              renewed.credentials,
+              credentialsContext(locked.integration_id, locked.connection_id),
+            ),
+            expires_at: renewed.expiresAt,
+            credentials_version: locked.credentials_version + 1,
+            refresh_state: 'active',
+            refresh_attempts: 0,
+            last_refresh_success_at: now,
+            last_refresh_error: null,
+            updated_at: now,
+          })
+          .where('id', '=', locked.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const eventIds: string[] = [];
+        if (locked.refresh_state !== 'active') {
+          // Recovery is news to whoever was told about the failure.
+          const event = await recordAuthEvent(
+            trx,
+            eventInput(updated, integration.unique_key, true, undefined),
+          );
+          eventIds.push(event.id);
+        }
+        await log.info('credentials refreshed', {
+          expires_at: renewed.expiresAt?.toISOString() ?? null,
+          recovered: eventIds.length > 0,
+        });
+        await log.succeed(locked.connection_id);
+        return {
+          kind: 'done' as const,
+          row: updated,
+          outcome: 'refreshed' as const,
+          credentials: renewed.credentials,
+          eventIds,
+        };
+      }
+
+      const attempts = locked.refresh_attempts + 1;
+      const state = stateAfterFailure(renewed.providerError, attempts, policy);
+      const failed = await trx
+        .updateTable('connections')
+        .set({
+          refresh_state: state,
+          refresh_attempts: attempts,
+          last_refresh_failure_at: now,
+          last_refresh_error: JSON.stringify(renewed.error),
+          updated_at: now,
+        })
+        .where('id', '=', locked.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const event = await recordAuthEvent(
+        trx,
+        eventInput(failed, integration.unique_key, false, renewed.error),
+      );
+      await log.fail('refresh_failed', `${renewed.error.type}: ${renewed.error.description}`);
+      return { kind: 'failed' as const, row: failed, error: renewed.error, eventIds: [event.id] };
+    });
+
+    if (result.kind === 'busy') return { busy: true };
+    if (result.kind === 'gone') throw new NotFoundError('not_found', 'Failed to find connection');
+    if (result.eventIds.length > 0) deps.onEventsCommitted?.(result.eventIds);
+    if (result.kind === 'failed') return { failed: true, row: result.row, error: result.error };
+    return { row: result.row, credentials: result.credentials ?? open(result.row), outcome: result.outcome };
+  }
+
+  return {
+    async getFresh(environmentId, providerConfigKey, connectionId, options = {}) {
+      const integration = await findIntegrationRow(db, environmentId, providerConfigKey);
+      if (integration === undefined)
+        throw new NotFoundError('unknown_provider_config', 'Provider does not exists');
+      const row = await findConnectionRowByKey(db, integration.id, connectionId);
+      if (row === undefined) throw new NotFoundError('not_found', 'Failed to find connection');
+      const provider = await deps.providers.resolve(environmentId, row.provider);
+      if (provider === undefined)
+        throw new NotFoundError('unknown_provider', `Provider ${row.provider} is unknown.`);
+      deps.fetchTracker.touch(row.id);
+      const fresh = (r: ConnectionRow, credentials: Credentials, refreshed: boolean): FreshConnection => ({
+        row: r,
+        integrationKey: integration.unique_key,
+        integrationId: integration.id,
+        provider,
+        credentials,
+        refreshed,
+      });
+
+      const force = options.force === true;
+      const credentials = open(row);
+      if (!force && !isDue(row, provider, policy)) return fresh(row, credentials, false);
+      if (!isRefreshable(row) || (credentials.type === 'OAUTH2' && credentials.refresh_token === undefined)) {
+        if (!force) return fresh(row, credentials, false);
+        // Nango silently returns the old token here; saying so is more useful.
+        throw new LatchkeyError(
+          'invalid_credentials',
+          'This connection has no refresh token: it cannot be refreshed.',
+          {
+            payload: { reason: 'not_refreshable', connection_id: row.connection_id },
+          },
+        );
+      }
+      if (!force) guardRefresh(row, policy);
+
+      const outcome = await singleFlight(`${row.id}:${force ? 'force' : 'due'}`, async () => {
+        const done = await refreshLocked(row.id, row.credentials_version, force);
+        if ('failed' in done) throw refreshError(done.row, done.error);
+        if ('busy' in done) throw new Error('unreachable: a locking read never reports busy');
+        return done;
+      });
+      return fresh(outcome.row, outcome.credentials, true);
+    },
+
+    async refreshIfDue(rowId, options) {
+      const row = await db.selectFrom('connections').selectAll().where('id', '=', rowId).executeTakeFirst();
+      if (row === undefined || row.refresh_state === 'needs_reauth' || backoffRemainingMs(row, policy) > 0)
+        return 'skipped';
+      try {
+        const done = await refreshLocked(row.id, row.credentials_version, options.keepAlive === true, true);
+        if ('failed' in done) return 'failed';
+        if ('busy' in done) return 'skipped';
+        return done.outcome;
+      } catch (error) {
+        deps.logger.warn({ err: error, connection: rowId }, 'background refresh failed');
+        return 'failed';
+      }
+    },
+  };
+}
+
+interface RenewFailure {
+  failed: true;
+  row: ConnectionRow;
+  error: { type: string; description: string };
+}
+
+/** Not forced: a connection that needs the user, or is cooling down after a failure, is not retried (424). */
+function guardRefresh(row: ConnectionRow, policy: RefreshPolicy): void {
+  if (row.refresh_state === 'needs_reauth') {
+    throw new LatchkeyError(
+      'invalid_credentials',
+      'The refresh limit has been reached for this connection.',
+      {
+        status: 424,
+        payload: {
+          reason: 'needs_reauth',
+          connection_id: row.connection_id,
+          refresh_state: row.refresh_state,
+        },
+      },
+    );
+  }
+  const wait = backoffRemainingMs(row, policy);
+  if (wait > 0) {
+    throw new LatchkeyError(
+      'invalid_credentials',
+      'A recent refresh attempt failed. Backing off before retrying.',
+      {
+        status: 424,
+        payload: {
+          reason: 'refresh_backoff',
+          connection_id: row.connection_id,
+          refresh_state: row.refresh_state,
+          retry_after_seconds: Math.ceil(wait / 1000),
+        },
+      },
+    );
+  }
+}
+
+function refreshError(row: ConnectionRow, error: { type: string; description: string }): LatchkeyError {
+  return new LatchkeyError('invalid_credentials', undefined, {
+    payload: {
+      reason: 'refresh_failed',
+      connection_id: row.connection_id,
+      refresh_state: row.refresh_state,
+      error,
+    },
+  });
+}
+
+function eventInput(
+  row: ConnectionRow,
+  integrationKey: string,
+  success: boolean,
+  error: { type: string; description: string } | undefined,
+) {
+  return {
+    environmentId: row.environment_id,
+    connectionId: row.connection_id,
+    providerConfigKey: integrationKey,
+    provider: row.provider,
+    authMode: row.auth_mode,
+    operation: 'refresh' as const,
+    success,
+    tags: row.tags,
+    endUser: row.end_user,
+    error,
+    webhookUrlOverride: row.webhook_url_override,
+  };
+}
