@@ -7,15 +7,19 @@ import type { Hono } from 'hono';
 import { DEFAULT_REFRESH_POLICY } from './credentials/refresh-policy';
 import { type RefreshScheduler, startRefreshScheduler } from './credentials/refresh-scheduler';
 import type { CreatedEnvironment } from './environments/environment.service';
+import { createEventBus } from './events/event-bus';
 import type { Config } from './platform/config/config';
 import { createVault, type Vault } from './platform/crypto/vault';
 import { createDatabase, type Db } from './platform/database/database';
 import { acquireEmbeddedLock } from './platform/database/embedded-lock';
 import { migrateToLatest } from './platform/database/migrator';
 import type { Logger } from './platform/logging/logger';
+import { createOutboundFetch } from './platform/outbound/outbound-fetch';
+import { LATCHKEY_VERSION } from './platform/version';
 import { createServices, type Services } from './services';
 import { createRestApp } from './transports/rest/rest-app';
 import type { RestEnv } from './transports/rest/rest-env';
+import { startWebhookWorker, type WebhookWorker } from './webhooks/webhook-worker';
 
 export interface Latchkey {
   config: Config;
@@ -27,8 +31,10 @@ export interface Latchkey {
   /** Environments this start created (first boot), with their secret keys in clear. */
   createdEnvironments: CreatedEnvironment[];
   refresher: RefreshScheduler;
-  /** Stops background work (refresher, batched writes) without closing the database. */
+  /** Stops background work (refresher, batched writes, webhook worker, event bus) without closing the database. */
   stopBackground(): Promise<void>;
+  /** Ends live event streams, so a graceful stop need not wait for their clients to leave. */
+  closeStreams(): void;
   close(): Promise<void>;
 }
 
@@ -47,6 +53,17 @@ export async function createLatchkey(
     sharedCatalog ??= loadCatalog();
     const catalog = sharedCatalog;
     const vault = createVault(config.keyring);
+    const refreshPolicy = {
+      ...DEFAULT_REFRESH_POLICY,
+      marginSeconds: config.refreshMarginSeconds,
+      baseCooldownMs: config.refreshCooldownSeconds * 1000,
+    };
+    const eventBus = createEventBus({
+      db,
+      logger: options.logger,
+      listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined,
+    });
+    let webhookWorker: WebhookWorker | undefined;
     const services = createServices({
       db,
       vault,
@@ -55,27 +72,52 @@ export async function createLatchkey(
       allowPrivateUrls: config.allowPrivateUrls,
       logger: options.logger,
       connectSessionTtlSeconds: config.connectSessionTtlSeconds,
-      refreshPolicy: { ...DEFAULT_REFRESH_POLICY, marginSeconds: config.refreshMarginSeconds },
+      refreshPolicy,
+      eventBus,
+      onDeliveriesQueued: () => webhookWorker?.wake(),
     });
     const refresher = startRefreshScheduler({
       db,
       credentials: services.credentials,
       providers: services.providers,
       logger: options.logger,
-      policy: { ...DEFAULT_REFRESH_POLICY, marginSeconds: config.refreshMarginSeconds },
+      policy: refreshPolicy,
       intervalMs: config.refreshIntervalSeconds * 1000,
       concurrency: 4,
       enabled: config.proactiveRefresh,
     });
     // Background work stops before the database closes; tests that own their database call this alone.
     const stopBackground = async () => {
-      await refresher.stop();
+      eventBus.endSubscriptions();
+      await Promise.all([refresher.stop(), webhookWorker?.stop()]);
       await services.fetchTracker.stop();
+      await eventBus.close();
     };
     const createdEnvironments = await services.environments.ensureDefaults({
       bootstrapSecretKey: config.bootstrapSecretKey,
     });
     const app = createRestApp({ services, db, catalog, logger: options.logger, bodyLimit: config.bodyLimit });
+    await eventBus.start();
+    if (config.webhooks.enabled) {
+      webhookWorker = startWebhookWorker({
+        db,
+        vault,
+        outbound: createOutboundFetch({ allowPrivateUrls: config.allowPrivateUrls }),
+        logger: options.logger,
+        options: {
+          pollMs: config.webhooks.pollMs,
+          timeoutMs: config.webhooks.timeoutMs,
+          concurrency: config.webhooks.concurrency,
+          horizonMs: config.webhooks.retryHorizonSeconds * 1000,
+          backoffBaseMs: config.webhooks.backoffBaseMs,
+          backoffMaxMs: config.webhooks.backoffMaxSeconds * 1000,
+          userAgent: `Latchkey/${LATCHKEY_VERSION}`,
+        },
+      });
+      // Commits here and, on PostgreSQL, in other instances wake the worker; polling covers the rest.
+      const worker = webhookWorker;
+      eventBus.onPublished(() => worker.wake());
+    }
     return {
       config,
       db,
@@ -86,6 +128,7 @@ export async function createLatchkey(
       createdEnvironments,
       refresher,
       stopBackground,
+      closeStreams: () => eventBus.endSubscriptions(),
       close: async () => {
         await stopBackground();
         await db.destroy();

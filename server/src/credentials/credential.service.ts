@@ -71,6 +71,20 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
     | RenewFailure
     | { busy: true }
   > {
+    // Everything read through `db` happens before the transaction: on embedded PGlite there is one connection, and
+    // the transaction holds it until commit.
+    const before = await db.selectFrom('connections').selectAll().where('id', '=', rowId).executeTakeFirst();
+    if (before === undefined) throw new NotFoundError('not_found', 'Failed to find connection');
+    const provider = await deps.providers.resolve(before.environment_id, before.provider);
+    const integration = await db
+      .selectFrom('integrations')
+      .select('unique_key')
+      .where('id', '=', before.integration_id)
+      .executeTakeFirst();
+    if (provider === undefined || integration === undefined)
+      throw new NotFoundError('not_found', 'Failed to find connection');
+    const client = await deps.integrations.loadForFlow(before.environment_id, integration.unique_key);
+
     const result = await db.transaction().execute(async (trx) => {
       let query = trx.selectFrom('connections').selectAll().where('id', '=', rowId).forUpdate();
       if (skipLocked) query = query.skipLocked();
@@ -78,15 +92,7 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
       // With SKIP LOCKED, nothing back means another instance holds the row: it is being refreshed already.
       if (locked === undefined && skipLocked) return { kind: 'busy' as const, eventIds: [] };
       if (locked === undefined) return { kind: 'gone' as const, eventIds: [] };
-      const provider = await deps.providers.resolve(locked.environment_id, locked.provider);
-      if (provider === undefined) return { kind: 'gone' as const, eventIds: [] };
-      const integration = await trx
-        .selectFrom('integrations')
-        .select('unique_key')
-        .where('id', '=', locked.integration_id)
-        .executeTakeFirstOrThrow();
-      const stillDue = isDue(locked, provider, policy);
-      if (locked.credentials_version !== seenVersion || (!force && !stillDue)) {
+      if (locked.credentials_version !== seenVersion || (!force && !isDue(locked, provider, policy))) {
         return {
           kind: 'done' as const,
           row: locked,
@@ -96,13 +102,6 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
         };
       }
 
-      const client = await deps.integrations.loadForFlow(locked.environment_id, integration.unique_key);
-      const log = await deps.logs.start(locked.environment_id, {
-        kind: 'auth',
-        action: 'refresh',
-        integrationKey: integration.unique_key,
-        connectionId: locked.connection_id,
-      });
       const renewed: RenewResult = await renewCredentials(deps.outbound, {
         provider,
         credentials: open(locked),
@@ -135,17 +134,10 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
         const eventIds: string[] = [];
         if (locked.refresh_state !== 'active') {
           // Recovery is news to whoever was told about the failure.
-          const event = await recordAuthEvent(
-            trx,
-            eventInput(updated, integration.unique_key, true, undefined),
+          eventIds.push(
+            (await recordAuthEvent(trx, eventInput(updated, integration.unique_key, true, undefined))).id,
           );
-          eventIds.push(event.id);
         }
-        await log.info('credentials refreshed', {
-          expires_at: renewed.expiresAt?.toISOString() ?? null,
-          recovered: eventIds.length > 0,
-        });
-        await log.succeed(locked.connection_id);
         return {
           kind: 'done' as const,
           row: updated,
@@ -156,11 +148,10 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
       }
 
       const attempts = locked.refresh_attempts + 1;
-      const state = stateAfterFailure(renewed.providerError, attempts, policy);
       const failed = await trx
         .updateTable('connections')
         .set({
-          refresh_state: state,
+          refresh_state: stateAfterFailure(renewed.providerError, attempts, policy),
           refresh_attempts: attempts,
           last_refresh_failure_at: now,
           last_refresh_error: JSON.stringify(renewed.error),
@@ -173,15 +164,48 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
         trx,
         eventInput(failed, integration.unique_key, false, renewed.error),
       );
-      await log.fail('refresh_failed', `${renewed.error.type}: ${renewed.error.description}`);
       return { kind: 'failed' as const, row: failed, error: renewed.error, eventIds: [event.id] };
     });
 
+    if (result.kind === 'failed' || (result.kind === 'done' && result.outcome === 'refreshed')) {
+      await logRefresh(result, integration.unique_key);
+    }
     if (result.kind === 'busy') return { busy: true };
     if (result.kind === 'gone') throw new NotFoundError('not_found', 'Failed to find connection');
     if (result.eventIds.length > 0) deps.onEventsCommitted?.(result.eventIds);
     if (result.kind === 'failed') return { failed: true, row: result.row, error: result.error };
     return { row: result.row, credentials: result.credentials ?? open(result.row), outcome: result.outcome };
+  }
+
+  /** The operation log of a refresh, written after its transaction committed. */
+  async function logRefresh(
+    result: {
+      kind: 'failed' | 'done';
+      row: ConnectionRow;
+      error?: { type: string; description: string };
+      eventIds: string[];
+    },
+    integrationKey: string,
+  ): Promise<void> {
+    try {
+      const log = await deps.logs.start(result.row.environment_id, {
+        kind: 'auth',
+        action: 'refresh',
+        integrationKey,
+        connectionId: result.row.connection_id,
+      });
+      if (result.kind === 'failed' && result.error !== undefined) {
+        await log.fail('refresh_failed', `${result.error.type}: ${result.error.description}`);
+      } else {
+        await log.info('credentials refreshed', {
+          expires_at: result.row.expires_at?.toISOString() ?? null,
+          recovered: result.eventIds.length > 0,
+        });
+        await log.succeed(result.row.connection_id);
+      }
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'refresh log write failed');
+    }
   }
 
   return {

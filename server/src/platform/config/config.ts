@@ -19,9 +19,20 @@ export interface Config {
   bodyLimit: number;
   connectSessionTtlSeconds: number;
   refreshMarginSeconds: number;
+  refreshCooldownSeconds: number;
   proactiveRefresh: boolean;
   refreshIntervalSeconds: number;
   shutdownTimeoutMs: number;
+  webhooks: {
+    /** Off: deliveries stay queued (another instance, or a later start, sends them). */
+    enabled: boolean;
+    pollMs: number;
+    timeoutMs: number;
+    retryHorizonSeconds: number;
+    backoffBaseMs: number;
+    backoffMaxSeconds: number;
+    concurrency: number;
+  };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -89,9 +100,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: vars.LATCHKEY_BODY_LIMIT,
     connectSessionTtlSeconds: vars.LATCHKEY_CONNECT_SESSION_TTL_SECONDS,
     refreshMarginSeconds: vars.LATCHKEY_REFRESH_MARGIN_SECONDS,
+    refreshCooldownSeconds: vars.LATCHKEY_REFRESH_COOLDOWN_SECONDS,
     proactiveRefresh: vars.LATCHKEY_PROACTIVE_REFRESH,
     refreshIntervalSeconds: vars.LATCHKEY_REFRESH_INTERVAL_SECONDS,
     shutdownTimeoutMs: vars.LATCHKEY_SHUTDOWN_TIMEOUT_MS,
+    webhooks: {
+      enabled: vars.LATCHKEY_WEBHOOKS,
+      pollMs: vars.LATCHKEY_WEBHOOK_POLL_MS,
+      timeoutMs: vars.LATCHKEY_WEBHOOK_TIMEOUT_MS,
+      retryHorizonSeconds: vars.LATCHKEY_WEBHOOK_RETRY_HORIZON_SECONDS,
+      backoffBaseMs: vars.LATCHKEY_WEBHOOK_BACKOFF_BASE_MS,
+      backoffMaxSeconds: vars.LATCHKEY_WEBHOOK_BACKOFF_MAX_SECONDS,
+      concurrency: vars.LATCHKEY_WEBHOOK_CONCURRENCY,
+    },
     logLevel: vars.LOG_LEVEL,
   };
 }
