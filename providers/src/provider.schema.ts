@@ -204,6 +204,12 @@ export const providerDefinitionShape = {
   default_token_lifetime: z.number().int().positive().optional(),
   /** Latchkey: refresh idle refresh tokens at least this often (seconds), for providers that revoke unused ones. */
   refresh_token_keepalive: z.number().int().positive().optional(),
+  /**
+   * Latchkey: the RFC 7009 token revocation endpoint (https, a template like `token_url`). When a connection is
+   * deleted, its refresh token (else its access token) is revoked there, with the client authentication of the token
+   * endpoint.
+   */
+  revocation_url: z.string().min(1).optional(),
 } as const;
 
 export const providerDefinitionSchema = z.object(providerDefinitionShape).strict();

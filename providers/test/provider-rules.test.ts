@@ -55,6 +55,19 @@ describe('provider rules', () => {
     ).toHaveLength(1);
   });
 
+  it('holds the revocation URL to the same rules: https, declared placeholders', () => {
+    expect(checkProviderRules({ ...base, revocation_url: 'https://acme.example/oauth/revoke' })).toEqual([]);
+    expect(checkProviderRules({ ...base, revocation_url: 'http://acme.example/oauth/revoke' })).toEqual([
+      'revocation_url: http://acme.example/oauth/revoke is not an https URL',
+    ]);
+    expect(
+      checkProviderRules({
+        ...base,
+        revocation_url: 'https://${connectionConfig.tenant}.acme.example/revoke',
+      }),
+    ).toEqual(['revocation_url: ${connectionConfig.tenant} is not declared in connection_config']);
+  });
+
   it('checks each side of a || fallback', () => {
     const problems = checkProviderRules({
       ...base,

@@ -1,4 +1,6 @@
 export * from './api/connect-sessions';
+export * from './api/connection-admin';
+export * from './api/connection-import';
 export * from './api/connections';
 export * from './api/credentials';
 export * from './api/integrations';

@@ -13,8 +13,12 @@ export const SCOPES = [
   'environment:connections:read_credentials',
   'environment:connections:write',
   'environment:connect_sessions:write',
+  /** Calls through `/proxy` use a connection's credentials without revealing them, hence a scope of their own. */
+  'environment:proxy:use',
   'environment:settings:read',
   'environment:settings:write',
+  'environment:webhooks:read',
+  'environment:webhooks:write',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

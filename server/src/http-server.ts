@@ -34,6 +34,8 @@ export async function startHttpServer(latchkey: Latchkey, logger: Logger): Promi
   const stop = () => {
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Event streams never finish by themselves; end them so their connections can close.
+      latchkey.closeStreams();
       // Idle keep-alive sockets would hold close() open; busy ones finish their response first and become idle
       // afterwards, so they are swept again until the server has closed.
       server.closeIdleConnections();

@@ -8,6 +8,10 @@ import {
 } from './connect-sessions/connect-session.service';
 import { type ConnectUiService, createConnectUiService } from './connect-sessions/connect-ui.service';
 import { type ConnectionService, createConnectionService } from './connections/connection.service';
+import {
+  type ConnectionAdminService,
+  createConnectionAdminService,
+} from './connections/connection-admin.service';
 import { createCredentialService, type RefreshingCredentialService } from './credentials/credential.service';
 import { createFetchTracker, type FetchTracker } from './credentials/fetch-tracker';
 import { DEFAULT_REFRESH_POLICY, type RefreshPolicy } from './credentials/refresh-policy';
@@ -16,6 +20,8 @@ import {
   createEnvironmentSettingsService,
   type EnvironmentSettingsService,
 } from './environments/environment-settings.service';
+import { createEventService, type EventService } from './events/event.service';
+import { createEventBus, type EventBus } from './events/event-bus';
 import { integrationUsesProvider } from './integrations/integration.repository';
 import { createIntegrationService, type IntegrationService } from './integrations/integration.service';
 import { createLogService, type LogService } from './logs/log.service';
@@ -24,7 +30,13 @@ import type { Db } from './platform/database/database';
 import type { Logger } from './platform/logging/logger';
 import type { OutboundFetch } from './platform/outbound/outbound.types';
 import { createOutboundFetch } from './platform/outbound/outbound-fetch';
+import { createOutboundStream } from './platform/outbound/outbound-stream';
 import { createProviderService, type ProviderService } from './providers/provider.service';
+import { createProxyService, type ProxyService } from './proxy/proxy.service';
+import {
+  createWebhookDeliveryService,
+  type WebhookDeliveryService,
+} from './webhooks/webhook-delivery.service';
 
 export interface Services {
   apiKeys: ApiKeyService;
@@ -34,10 +46,15 @@ export interface Services {
   integrations: IntegrationService;
   connectSessions: ConnectSessionService;
   connections: ConnectionService;
+  /** List, patch, delete, metadata and import. */
+  connectionAdmin: ConnectionAdminService;
   authFlows: AuthFlowService;
   connectUi: ConnectUiService;
   logs: LogService;
   credentials: RefreshingCredentialService;
+  proxy: ProxyService;
+  events: EventService;
+  webhookDeliveries: WebhookDeliveryService;
   /** Batches `last_fetched_at` writes; flushed on close. */
   fetchTracker: FetchTracker;
 }
@@ -53,6 +70,10 @@ export interface ServiceDeps {
   /** Replaces the outbound policy (tests only). */
   outbound?: OutboundFetch;
   refreshPolicy?: RefreshPolicy;
+  /** Live auth events; latchkey.ts passes one that listens across instances. Absent: in-process only. */
+  eventBus?: EventBus;
+  /** Wakes the webhook worker (a replayed delivery goes out at once). */
+  onDeliveriesQueued?: () => void;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -67,7 +88,14 @@ export function createServices(deps: ServiceDeps): Services {
     isProviderInUse: (environmentId, name) => integrationUsesProvider(db, environmentId, name),
   });
   const integrations = createIntegrationService({ db, vault, providers, publicUrl: deps.publicUrl });
-  const environmentSettings = createEnvironmentSettingsService({ db, vault });
+  const environmentSettings = createEnvironmentSettingsService({
+    db,
+    vault,
+    allowPrivateUrls: deps.allowPrivateUrls,
+  });
+  const eventBus = deps.eventBus ?? createEventBus({ db, logger: deps.logger });
+  // Every service that writes auth events calls this after its commit.
+  const onEventsCommitted = (eventIds: string[]) => eventBus.published(eventIds);
   const connectSessions = createConnectSessionService({
     db,
     publicUrl: deps.publicUrl,
@@ -87,8 +115,26 @@ export function createServices(deps: ServiceDeps): Services {
     policy: deps.refreshPolicy ?? DEFAULT_REFRESH_POLICY,
     allowPrivateUrls: deps.allowPrivateUrls,
     fetchTracker,
+    onEventsCommitted,
   });
-  const connections = createConnectionService({ db, vault, credentials });
+  const connections = createConnectionService({ db, vault, credentials, onEventsCommitted });
+  const connectionAdmin = createConnectionAdminService({
+    db,
+    connections,
+    integrations,
+    providers,
+    logs,
+    outbound,
+    logger: deps.logger,
+    allowPrivateUrls: deps.allowPrivateUrls,
+    onEventsCommitted,
+  });
+  const proxy = createProxyService({
+    credentials,
+    integrations,
+    outbound: createOutboundStream({ allowPrivateUrls: deps.allowPrivateUrls }),
+    allowPrivateUrls: deps.allowPrivateUrls,
+  });
   const authFlows = createAuthFlowService({
     db,
     vault,
@@ -112,10 +158,14 @@ export function createServices(deps: ServiceDeps): Services {
     integrations,
     connectSessions,
     connections,
+    connectionAdmin,
     authFlows,
     connectUi,
     logs,
     credentials,
+    proxy,
+    events: createEventService({ db, bus: eventBus }),
+    webhookDeliveries: createWebhookDeliveryService({ db, onDeliveriesQueued: deps.onDeliveriesQueued }),
     fetchTracker,
   };
 }

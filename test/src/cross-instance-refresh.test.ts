@@ -25,7 +25,9 @@ describe.runIf(TEST_DATABASE_URL)('refresh across two server processes on one Po
     const portA = await freePort();
     const urlA = `http://127.0.0.1:${portA}`;
     oidc = await startOidcServer({
-      clients: [{ client_id: 'cross', client_secret: 'cross-secret', redirect_uris: [`${urlA}/oauth/callback`] }],
+      clients: [
+        { client_id: 'cross', client_secret: 'cross-secret', redirect_uris: [`${urlA}/oauth/callback`] },
+      ],
       accessTokenTtlSeconds: 2,
     });
     const env = {
@@ -64,10 +66,17 @@ describe.runIf(TEST_DATABASE_URL)('refresh across two server processes on one Po
     const integration = await api(a.url, key, 'POST', '/integrations', {
       unique_key: 'cross',
       provider: 'cross-oidc',
-      credentials: { type: 'OAUTH2', client_id: 'cross', client_secret: 'cross-secret', scopes: 'openid,offline_access' },
+      credentials: {
+        type: 'OAUTH2',
+        client_id: 'cross',
+        client_secret: 'cross-secret',
+        scopes: 'openid,offline_access',
+      },
     });
     expect(integration.status).toBe(200);
-    const session = await api<{ data: { token: string } }>(a.url, key, 'POST', '/connect/sessions', { end_user: { id: 'u1' } });
+    const session = await api<{ data: { token: string } }>(a.url, key, 'POST', '/connect/sessions', {
+      end_user: { id: 'u1' },
+    });
     const { callbackUrl } = await driveAuthorization(
       `${a.url}/oauth/connect/cross?connect_session_token=${session.body.data.token}`,
       { issuer: oidc.issuer },

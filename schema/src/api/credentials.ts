@@ -9,6 +9,10 @@ export const oauth2CredentialsSchema = z.object({
   refresh_token: z.string().optional(),
   expires_at: z.string().optional(),
   raw,
+  /** An imported connection's own OAuth client, used instead of the integration's (compat doc 2.2). */
+  config_override: z
+    .object({ client_id: z.string().optional(), client_secret: z.string().optional() })
+    .optional(),
 });
 export const oauth1CredentialsSchema = z.object({
   type: z.literal('OAUTH1'),
@@ -22,6 +26,8 @@ export const oauth2ClientCredentialsSchema = z.object({
   expires_at: z.string().optional(),
   client_id: z.string(),
   client_secret: z.string(),
+  client_certificate: z.string().optional(),
+  client_private_key: z.string().optional(),
   raw,
 });
 export const apiKeyCredentialsSchema = z.object({ type: z.literal('API_KEY'), apiKey: z.string() });

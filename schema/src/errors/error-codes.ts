@@ -51,6 +51,8 @@ export const ERROR_CODES = {
       'The external API returned an error when trying to refresh the access token. Please try again later.',
   },
   url_not_allowed: { status: 400, message: 'The URL is not allowed by the outbound policy.' },
+  // Nango's code when a provider has no proxy base URL and the call sent no Base-Url-Override.
+  unsupported_provider: { status: 400, message: 'The provider has no proxy base URL.' },
   upstream_unreachable: { status: 502, message: 'The provider could not be reached.' },
   upstream_timeout: { status: 504, message: 'The provider did not answer in time.' },
 
@@ -75,6 +77,8 @@ export const ERROR_CODES = {
   route_not_found: { status: 404, message: 'No such endpoint.' },
   unknown_provider: { status: 404, message: 'Unknown provider.' },
   unknown_provider_config: { status: 404, message: 'Unknown integration.' },
+  // Nango's metadata endpoints answer 404; its DELETE answers the same code with 400 (set per error there).
+  unknown_connection: { status: 404, message: 'Unknown connection.' },
   unknown_environment: { status: 404, message: 'Unknown environment.' },
   not_supported: { status: 404, message: 'This Nango endpoint is not part of Latchkey.' },
   integration_already_exists: { status: 409, message: 'An integration with this unique key already exists.' },

@@ -18,9 +18,10 @@ export interface LatchkeyErrorOptions {
   internal?: unknown;
   /**
    * Overrides the code's status. Used only where Nango answers one code with two statuses (a refresh that failed now
-   * is 400 `invalid_credentials`, a connection that cannot be refreshed yet is 424 with the same code).
+   * is 400 `invalid_credentials`, a connection that cannot be refreshed yet is 424 with the same code; an unknown
+   * connection is 404 `unknown_connection` to the metadata endpoints but 400 to DELETE).
    */
-  status?: 424;
+  status?: 400 | 424;
   cause?: unknown;
 }
 

@@ -7,6 +7,7 @@ import type { Provider } from '@latchkey/providers';
 import { type Credentials, LatchkeyError } from '@latchkey/schema';
 import type { OperationLog } from '../logs/log.service';
 import type { OutboundFetch } from '../platform/outbound/outbound.types';
+import { credentialHeaders, credentialTemplateValues } from '../proxy/credential-injection';
 import { buildProviderUrl, interpolateTemplate } from './interpolation';
 
 export async function verifyCredentials(
@@ -21,8 +22,8 @@ export async function verifyCredentials(
   if (verification === undefined) return;
   const base = verification.base_url_override ?? provider.proxy?.base_url;
   if (base === undefined) return;
-  const values = { connectionConfig, credentials: credentialValues(credentials) };
-  const headers = injectedHeaders(provider, credentials, values);
+  const values = credentialTemplateValues(credentials, connectionConfig);
+  const headers = credentialHeaders(provider, credentials, connectionConfig);
   for (const [name, template] of Object.entries(verification.headers ?? {})) {
     headers[name.toLowerCase()] = interpolateTemplate(template, values).value;
   }
@@ -64,31 +65,4 @@ export async function verifyCredentials(
       payload: { status: lastStatus },
     },
   );
-}
-
-/** What the proxy will send: the provider's declared headers, or Basic auth for BASIC credentials. */
-export function injectedHeaders(
-  provider: Provider,
-  credentials: Credentials,
-  values: { connectionConfig: Record<string, string>; credentials: Record<string, string> },
-): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, template] of Object.entries(provider.proxy?.headers ?? {})) {
-    headers[name.toLowerCase()] = interpolateTemplate(template, values).value;
-  }
-  if (credentials.type === 'BASIC' && headers.authorization === undefined) {
-    headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-  }
-  return headers;
-}
-
-function credentialValues(credentials: Credentials): Record<string, string> {
-  switch (credentials.type) {
-    case 'API_KEY':
-      return { apiKey: credentials.apiKey };
-    case 'BASIC':
-      return { username: credentials.username, password: credentials.password };
-    default:
-      return {};
-  }
 }

@@ -195,7 +195,7 @@ export function createConnectSessionService(deps: {
   };
 }
 
-function endUserOf(
+export function endUserOf(
   endUser: CreateConnectSessionInput['end_user'],
   organization: CreateConnectSessionInput['organization'],
 ): EndUser | null {
@@ -213,7 +213,9 @@ function endUserOf(
 }
 
 /** Body tags plus Nango's automatic ones from the end user and organization (body tags win). */
-function sessionTags(input: CreateConnectSessionInput | CreateReconnectSessionInput): Record<string, string> {
+export function sessionTags(
+  input: CreateConnectSessionInput | CreateReconnectSessionInput,
+): Record<string, string> {
   const auto: Record<string, string> = {};
   if (input.end_user !== undefined) {
     auto.end_user_id = input.end_user.id;

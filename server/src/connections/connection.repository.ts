@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../platform/database/database';
-import type { ConnectionRow, NewConnectionRow } from './connection.table';
+import type { ConnectionRow, ConnectionUpdate, NewConnectionRow } from './connection.table';
 
 export async function findConnectionRowByKey(db: Db, integrationId: string, connectionId: string) {
   return db
@@ -17,7 +17,8 @@ export async function findConnectionRowById(db: Db, id: string): Promise<Connect
 
 /**
  * Inserts the connection, or overrides the credentials of the one with the same (integration, connection id),
- * keeping its id, metadata and the config keys the flow does not set. `created` tells which happened.
+ * keeping its id, metadata and the config keys the flow does not set. `created` tells which happened. New
+ * credentials make the connection usable again, so an override also clears any refresh failure.
  */
 export async function upsertConnectionRow(
   db: Db,
@@ -35,6 +36,10 @@ export async function upsertConnectionRow(
         connection_config: sql`connections.connection_config || excluded.connection_config`,
         end_user: sql`coalesce(excluded.end_user, connections.end_user)`,
         tags: sql`connections.tags || excluded.tags`,
+        refresh_state: 'active',
+        refresh_attempts: 0,
+        last_refresh_error: null,
+        credentials_version: sql`connections.credentials_version + 1`,
         updated_at: new Date(),
       }),
     )
@@ -47,4 +52,17 @@ export async function upsertConnectionRow(
 
 export async function touchLastFetched(db: Db, id: string): Promise<void> {
   await db.updateTable('connections').set({ last_fetched_at: new Date() }).where('id', '=', id).execute();
+}
+
+export async function updateConnectionRow(
+  db: Db,
+  id: string,
+  update: ConnectionUpdate,
+): Promise<ConnectionRow> {
+  return db
+    .updateTable('connections')
+    .set({ ...update, updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

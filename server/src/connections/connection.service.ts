@@ -9,7 +9,7 @@ import { recordAuthEvent } from '../events/auth-event.recorder';
 import { findIntegrationRow } from '../integrations/integration.repository';
 import type { Vault } from '../platform/crypto/vault';
 import type { Db } from '../platform/database/database';
-import { findConnectionRowByKey, upsertConnectionRow } from './connection.repository';
+import { findConnectionRowByKey, updateConnectionRow, upsertConnectionRow } from './connection.repository';
 import type { ConnectionRow, EndUser } from './connection.table';
 
 export interface SaveConnectionInput {
@@ -25,6 +25,10 @@ export interface SaveConnectionInput {
   scopes: string[];
   endUser: EndUser | null;
   tags: Record<string, string>;
+  /** Replaces the stored metadata when given (imports); flows leave it as it is. */
+  metadata?: Record<string, unknown>;
+  /** Sets the connection's own webhook URL when given; null clears it. */
+  webhookUrlOverride?: string | null;
 }
 
 export interface SavedConnection {
@@ -64,7 +68,7 @@ export function createConnectionService(deps: {
       return db
         .transaction()
         .execute(async (trx) => {
-          const { row, created } = await upsertConnectionRow(trx, {
+          const upserted = await upsertConnectionRow(trx, {
             environment_id: input.environmentId,
             integration_id: input.integrationId,
             connection_id: input.connectionId,
@@ -81,7 +85,17 @@ export function createConnectionService(deps: {
             end_user: input.endUser === null ? null : JSON.stringify(input.endUser),
             tags: JSON.stringify(input.tags),
           });
-          const operation: SavedConnection['operation'] = created ? 'creation' : 'override';
+          let row = upserted.row;
+          if (input.metadata !== undefined || input.webhookUrlOverride !== undefined) {
+            // Before the event is recorded: it must already go to the connection's own webhook URL.
+            row = await updateConnectionRow(trx, row.id, {
+              ...(input.metadata === undefined ? {} : { metadata: JSON.stringify(input.metadata) }),
+              ...(input.webhookUrlOverride === undefined
+                ? {}
+                : { webhook_url_override: input.webhookUrlOverride }),
+            });
+          }
+          const operation: SavedConnection['operation'] = upserted.created ? 'creation' : 'override';
           // The outbox row commits with the connection, or neither does.
           const event = await recordAuthEvent(trx, {
             environmentId: input.environmentId,

@@ -1,8 +1,8 @@
 /**
- * Per-environment settings the auth flows read: public key (for public-key flows), custom callback URL, frontend
- * HMAC. Webhook settings join here with the webhooks issue.
+ * Per-environment settings: public key (for public-key flows), custom callback URL, frontend HMAC, and where auth
+ * webhooks go and the key that signs them.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { AuthenticationError, fieldErrorsFromZod, NotFoundError, ValidationError } from '@latchkey/schema';
 import { z } from 'zod';
 import { type AuthContext, canAccess, requireScope } from '../auth/auth-context';
@@ -13,7 +13,7 @@ import {
   findEnvironmentByPublicKey,
   updateEnvironmentRow,
 } from './environment.repository';
-import type { EnvironmentRow } from './environment.table';
+import type { EnvironmentRow, EnvironmentUpdate } from './environment.table';
 
 export interface FlowSettings {
   environment: { id: string; name: string };
@@ -29,7 +29,25 @@ export interface EnvironmentSettingsView {
   hmac_enabled: boolean;
   /** Only for keys with environment:settings:read and when asked (`?include=hmac_key`). */
   hmac_key?: string;
+  webhook_url: string | null;
+  webhook_secondary_url: string | null;
+  webhook_on_auth_creation: boolean;
+  webhook_on_auth_refresh_error: boolean;
+  /** Only when asked (`?include=webhook_signing_key`). */
+  webhook_signing_key?: string;
 }
+
+const webhookUrlSchema = z.union([z.url({ protocol: /^https?$/ }).max(2048), z.null(), z.literal('')]);
+
+/** `PATCH /environment/webhook`, in Nango's names. Fields left out keep their values; null or "" clears a URL. */
+export const updateWebhookSettingsSchema = z
+  .object({
+    primary_url: webhookUrlSchema.optional(),
+    secondary_url: webhookUrlSchema.optional(),
+    on_auth_creation: z.boolean().optional(),
+    on_auth_refresh_error: z.boolean().optional(),
+  })
+  .strict();
 
 export const updateEnvironmentSettingsSchema = z
   .object({
@@ -37,17 +55,48 @@ export const updateEnvironmentSettingsSchema = z
     hmac_enabled: z.boolean().optional(),
     /** Set an HMAC key of your own, or `"rotate"` for a new random one. */
     hmac_key: z.string().min(16).max(256).optional(),
+    webhook_url: webhookUrlSchema.optional(),
+    webhook_secondary_url: webhookUrlSchema.optional(),
+    /** Nango's names for the two URLs, accepted here too. */
+    primary_url: webhookUrlSchema.optional(),
+    secondary_url: webhookUrlSchema.optional(),
+    webhook_on_auth_creation: z.boolean().optional(),
+    webhook_on_auth_refresh_error: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((patch) => patch.webhook_url === undefined || patch.primary_url === undefined, {
+    message: 'Give webhook_url or primary_url, not both.',
+    path: ['primary_url'],
+  })
+  .refine((patch) => patch.webhook_secondary_url === undefined || patch.secondary_url === undefined, {
+    message: 'Give webhook_secondary_url or secondary_url, not both.',
+    path: ['secondary_url'],
+  });
+
+export function webhookSigningKeyContext(environmentId: string): string {
+  return `environments.webhook_signing_key:${environmentId}`;
+}
 
 export interface EnvironmentSettingsService {
   flowSettings(environmentId: string): Promise<FlowSettings>;
   byPublicKey(publicKey: string): Promise<FlowSettings>;
-  get(auth: AuthContext, options?: { includeHmacKey?: boolean }): Promise<EnvironmentSettingsView>;
+  get(
+    auth: AuthContext,
+    options?: { includeHmacKey?: boolean; includeWebhookSigningKey?: boolean },
+  ): Promise<EnvironmentSettingsView>;
   update(auth: AuthContext, input: unknown): Promise<EnvironmentSettingsView>;
+  /** `PATCH /environment/webhook` (Nango's field names). */
+  updateWebhook(auth: AuthContext, input: unknown): Promise<EnvironmentSettingsView>;
+  /** A new signing key (UUID v4, as Nango's); deliveries from now on, retries included, are signed with it. */
+  rotateWebhookSigningKey(auth: AuthContext): Promise<{ webhook_signing_key: string }>;
 }
 
-export function createEnvironmentSettingsService(deps: { db: Db; vault: Vault }): EnvironmentSettingsService {
+export function createEnvironmentSettingsService(deps: {
+  db: Db;
+  vault: Vault;
+  /** Plain http webhook URLs are refused unless private URLs are allowed (development). */
+  allowPrivateUrls?: boolean;
+}): EnvironmentSettingsService {
   const { db, vault } = deps;
   const hmacContext = (id: string) => `environments.hmac_key:${id}`;
 
@@ -60,15 +109,64 @@ export function createEnvironmentSettingsService(deps: { db: Db; vault: Vault })
     };
   }
 
-  function view(row: EnvironmentRow, includeHmacKey: boolean): EnvironmentSettingsView {
+  function view(
+    row: EnvironmentRow,
+    include: { hmacKey?: boolean; webhookSigningKey?: boolean } = {},
+  ): EnvironmentSettingsView {
     const result: EnvironmentSettingsView = {
       name: row.name,
       public_key: row.public_key,
       callback_url: row.callback_url,
       hmac_enabled: row.hmac_enabled,
+      webhook_url: row.webhook_url,
+      webhook_secondary_url: row.webhook_secondary_url,
+      webhook_on_auth_creation: row.webhook_on_auth_creation,
+      webhook_on_auth_refresh_error: row.webhook_on_auth_refresh_error,
     };
-    if (includeHmacKey) result.hmac_key = vault.open(row.hmac_key_sealed, hmacContext(row.id));
+    if (include.hmacKey === true) result.hmac_key = vault.open(row.hmac_key_sealed, hmacContext(row.id));
+    if (include.webhookSigningKey === true) {
+      result.webhook_signing_key = vault.open(
+        row.webhook_signing_key_sealed,
+        webhookSigningKeyContext(row.id),
+      );
+    }
     return result;
+  }
+
+  function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      throw new ValidationError('invalid_body', 'The environment settings are invalid.', {
+        errors: fieldErrorsFromZod(parsed.error),
+      });
+    }
+    return parsed.data;
+  }
+
+  /** The webhook part of an update; undefined fields are left out, so they keep their stored values. */
+  function webhookUpdate(fields: {
+    primary?: string | null | undefined;
+    secondary?: string | null | undefined;
+    onAuthCreation?: boolean | undefined;
+    onAuthRefreshError?: boolean | undefined;
+  }): EnvironmentUpdate {
+    const update: EnvironmentUpdate = {};
+    for (const [column, value, name] of [
+      ['webhook_url', fields.primary, 'primary_url'],
+      ['webhook_secondary_url', fields.secondary, 'secondary_url'],
+    ] as const) {
+      if (value === undefined) continue;
+      if (value && new URL(value).protocol === 'http:' && deps.allowPrivateUrls !== true) {
+        throw new ValidationError('invalid_body', `${name} must be an https URL.`, {
+          errors: [{ code: 'invalid_format', message: 'must be an https URL', path: [name] }],
+        });
+      }
+      update[column] = value || null;
+    }
+    if (fields.onAuthCreation !== undefined) update.webhook_on_auth_creation = fields.onAuthCreation;
+    if (fields.onAuthRefreshError !== undefined)
+      update.webhook_on_auth_refresh_error = fields.onAuthRefreshError;
+    return update;
   }
 
   async function load(id: string): Promise<EnvironmentRow> {
@@ -92,27 +190,58 @@ export function createEnvironmentSettingsService(deps: { db: Db; vault: Vault })
 
     async get(auth, options = {}) {
       requireScope(auth, 'environment:settings:read');
-      const include = options.includeHmacKey === true && canAccess(auth, 'environment:settings:read');
-      return view(await load(auth.environment.id), include);
+      const allowed = canAccess(auth, 'environment:settings:read');
+      return view(await load(auth.environment.id), {
+        hmacKey: options.includeHmacKey === true && allowed,
+        webhookSigningKey: options.includeWebhookSigningKey === true && allowed,
+      });
     },
 
     async update(auth, input) {
       requireScope(auth, 'environment:settings:write');
-      const parsed = updateEnvironmentSettingsSchema.safeParse(input);
-      if (!parsed.success) {
-        throw new ValidationError('invalid_body', 'The environment settings are invalid.', {
-          errors: fieldErrorsFromZod(parsed.error),
-        });
-      }
-      const patch = parsed.data;
+      const patch = parse(updateEnvironmentSettingsSchema, input);
       const id = auth.environment.id;
       const hmacKey = patch.hmac_key === 'rotate' ? randomBytes(32).toString('hex') : patch.hmac_key;
       const row = await updateEnvironmentRow(db, id, {
         ...(patch.callback_url !== undefined ? { callback_url: patch.callback_url || null } : {}),
         ...(patch.hmac_enabled !== undefined ? { hmac_enabled: patch.hmac_enabled } : {}),
         ...(hmacKey !== undefined ? { hmac_key_sealed: vault.seal(hmacKey, hmacContext(id)) } : {}),
+        ...webhookUpdate({
+          // Not `??`: null (clear the URL) is a value here.
+          primary: patch.webhook_url !== undefined ? patch.webhook_url : patch.primary_url,
+          secondary:
+            patch.webhook_secondary_url !== undefined ? patch.webhook_secondary_url : patch.secondary_url,
+          onAuthCreation: patch.webhook_on_auth_creation,
+          onAuthRefreshError: patch.webhook_on_auth_refresh_error,
+        }),
       });
-      return view(row, false);
+      return view(row);
+    },
+
+    async updateWebhook(auth, input) {
+      requireScope(auth, 'environment:settings:write');
+      const patch = parse(updateWebhookSettingsSchema, input);
+      const row = await updateEnvironmentRow(
+        db,
+        auth.environment.id,
+        webhookUpdate({
+          primary: patch.primary_url,
+          secondary: patch.secondary_url,
+          onAuthCreation: patch.on_auth_creation,
+          onAuthRefreshError: patch.on_auth_refresh_error,
+        }),
+      );
+      return view(row);
+    },
+
+    async rotateWebhookSigningKey(auth) {
+      requireScope(auth, 'environment:settings:write');
+      const id = auth.environment.id;
+      const key = randomUUID();
+      await updateEnvironmentRow(db, id, {
+        webhook_signing_key_sealed: vault.seal(key, webhookSigningKeyContext(id)),
+      });
+      return { webhook_signing_key: key };
     },
   };
 }

@@ -1,12 +1,19 @@
 /**
  * Writing an auth event: the outbox row and one pending webhook delivery per target URL, inside the caller's
- * transaction, so the event exists exactly when the change it describes committed. Publishing to live subscribers
- * happens after the commit (see event-bus.ts).
+ * transaction, so the event exists exactly when the change it describes committed. Live subscribers hear of it at
+ * commit: other instances through a NOTIFY sent inside the transaction, this process through the caller's
+ * `onEventsCommitted` after it (see event-bus.ts). Call it last in the transaction: it takes a lock held to commit.
  */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { EndUser } from '../connections/connection.table';
 import type { Db } from '../platform/database/database';
 import type { AuthEventPayload, AuthEventRow, AuthOperation } from './auth-event.table';
+
+/** The NOTIFY channel; the payload is the event id. */
+export const AUTH_EVENTS_CHANNEL = 'latchkey_auth_events';
+/** Advisory lock key serialising auth-event writers (an arbitrary constant, unique to this use). */
+const AUTH_EVENT_ORDER_LOCK = 7_310_224_101;
 
 export interface AuthEventInput {
   environmentId: string;
@@ -61,6 +68,9 @@ export async function recordAuthEvent(trx: Db, input: AuthEventInput): Promise<A
   };
 
   const urls = wanted(input, environment) ? targets(input.webhookUrlOverride, environment) : [];
+  // Held to commit, so event ids are taken in commit order: a reader resuming after id N can never miss an N-1 that
+  // committed later. Writers take it last in their transaction (after their row locks), so it cannot deadlock.
+  await sql`select pg_advisory_xact_lock(${AUTH_EVENT_ORDER_LOCK})`.execute(trx);
   const row = await trx
     .insertInto('auth_events')
     .values({
@@ -74,6 +84,8 @@ export async function recordAuthEvent(trx: Db, input: AuthEventInput): Promise<A
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  // Delivered to LISTENers when (and only if) the transaction commits; see event-bus.ts.
+  await sql`select pg_notify(${AUTH_EVENTS_CHANNEL}, ${String(row.id)})`.execute(trx);
   if (urls.length > 0) {
     await trx
       .insertInto('webhook_deliveries')

@@ -20,7 +20,11 @@ describe.each(databaseKinds())('refresh on read (%s)', (kind) => {
   beforeAll(async () => {
     h = await startFlowHarness(kind, {
       oidc: { accessTokenTtlSeconds: 2 },
-      env: { LATCHKEY_REFRESH_MARGIN_SECONDS: '1', LATCHKEY_REFRESH_COOLDOWN_SECONDS: '1', LATCHKEY_PROACTIVE_REFRESH: 'off' },
+      env: {
+        LATCHKEY_REFRESH_MARGIN_SECONDS: '1',
+        LATCHKEY_REFRESH_COOLDOWN_SECONDS: '1',
+        LATCHKEY_PROACTIVE_REFRESH: 'off',
+      },
     });
   });
   afterAll(() => h[Symbol.asyncDispose]());
@@ -32,10 +36,19 @@ describe.each(databaseKinds())('refresh on read (%s)', (kind) => {
   }
   const read = async (id: string, query = '') => {
     const response = await h.api(`/connections/${id}?provider_config_key=local${query}`);
-    return { status: response.status, body: (await response.json()) as ConnectionBody & { error?: { code: string; payload?: Record<string, unknown> } } };
+    return {
+      status: response.status,
+      body: (await response.json()) as ConnectionBody & {
+        error?: { code: string; payload?: Record<string, unknown> };
+      },
+    };
   };
   const storedRefreshToken = async (id: string) => {
-    const row = await h.t.database.db.selectFrom('connections').selectAll().where('connection_id', '=', id).executeTakeFirstOrThrow();
+    const row = await h.t.database.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('connection_id', '=', id)
+      .executeTakeFirstOrThrow();
     const credentials = h.t.latchkey.services.connections.readCredentials(row);
     return credentials.type === 'OAUTH2' ? credentials.refresh_token : undefined;
   };
@@ -75,7 +88,10 @@ describe.each(databaseKinds())('refresh on read (%s)', (kind) => {
   it('forces a refresh on demand and shows the refresh token only when asked', async () => {
     const id = await connect();
     const before = await read(id);
-    const forced = await read(id, '&force_refresh=true&refresh_token=true&refresh_github_app_jwt_token=false');
+    const forced = await read(
+      id,
+      '&force_refresh=true&refresh_token=true&refresh_github_app_jwt_token=false',
+    );
     expect(forced.status).toBe(200);
     expect(forced.body.credentials.access_token).not.toBe(before.body.credentials.access_token);
     expect(forced.body.credentials.refresh_token).toBe(await storedRefreshToken(id));
@@ -106,11 +122,17 @@ describe.each(databaseKinds())('refresh on read (%s)', (kind) => {
     await h.oidc.revokeAll();
     const forced = await read(id, '&force_refresh=true');
     expect(forced.status).toBe(400);
-    expect(forced.body.error).toMatchObject({ code: 'invalid_credentials', payload: { reason: 'refresh_failed', refresh_state: 'needs_reauth' } });
+    expect(forced.body.error).toMatchObject({
+      code: 'invalid_credentials',
+      payload: { reason: 'refresh_failed', refresh_state: 'needs_reauth' },
+    });
     await sleep(1100);
     const after = await read(id);
     expect(after.status).toBe(424);
-    expect(after.body.error).toMatchObject({ code: 'invalid_credentials', payload: { reason: 'needs_reauth' } });
+    expect(after.body.error).toMatchObject({
+      code: 'invalid_credentials',
+      payload: { reason: 'needs_reauth' },
+    });
     const listed = await h.api(`/connections/${id}?provider_config_key=local&refresh_token=false`);
     expect(listed.status).toBe(424);
     const events = await h.t.database.db
@@ -137,7 +159,11 @@ describe.each(databaseKinds())('refresh failure states and the background refres
   beforeAll(async () => {
     h = await startFlowHarness(kind, {
       oidc: { accessTokenTtlSeconds: 2 },
-      env: { LATCHKEY_REFRESH_MARGIN_SECONDS: '1', LATCHKEY_REFRESH_COOLDOWN_SECONDS: '1', LATCHKEY_PROACTIVE_REFRESH: 'off' },
+      env: {
+        LATCHKEY_REFRESH_MARGIN_SECONDS: '1',
+        LATCHKEY_REFRESH_COOLDOWN_SECONDS: '1',
+        LATCHKEY_PROACTIVE_REFRESH: 'off',
+      },
     });
     // The provider's token endpoint through a switch: forwards to the real server, or answers 503 while failing.
     tokenProxy = createServer(async (req, res) => {
@@ -150,7 +176,10 @@ describe.each(databaseKinds())('refresh failure states and the background refres
       proxied += 1;
       const upstream = await fetch(h.oidc.tokenEndpoint, {
         method: 'POST',
-        headers: { 'content-type': String(req.headers['content-type']), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) },
+        headers: {
+          'content-type': String(req.headers['content-type']),
+          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        },
         body: Buffer.concat(chunks),
       });
       res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
@@ -169,7 +198,12 @@ describe.each(databaseKinds())('refresh failure states and the background refres
     await h.createIntegration({
       unique_key: 'flaky',
       provider: 'flaky-oidc',
-      credentials: { type: 'OAUTH2', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, scopes: 'openid,offline_access,read' },
+      credentials: {
+        type: 'OAUTH2',
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        scopes: 'openid,offline_access,read',
+      },
     });
   });
   afterAll(async () => {
@@ -184,7 +218,12 @@ describe.each(databaseKinds())('refresh failure states and the background refres
   }
   const read = async (id: string, query = '') => {
     const response = await h.api(`/connections/${id}?provider_config_key=flaky${query}`);
-    return { status: response.status, body: (await response.json()) as ConnectionBody & { error?: { code: string; payload?: Record<string, unknown> } } };
+    return {
+      status: response.status,
+      body: (await response.json()) as ConnectionBody & {
+        error?: { code: string; payload?: Record<string, unknown> };
+      },
+    };
   };
 
   it('backs off after a transient failure, then recovers to active and says so', async () => {
@@ -193,7 +232,10 @@ describe.each(databaseKinds())('refresh failure states and the background refres
     await sleep(1100);
     const failed = await read(id);
     expect(failed.status).toBe(400);
-    expect(failed.body.error?.payload).toMatchObject({ reason: 'refresh_failed', refresh_state: 'refresh_failed' });
+    expect(failed.body.error?.payload).toMatchObject({
+      reason: 'refresh_failed',
+      refresh_state: 'refresh_failed',
+    });
     const during = await read(id);
     expect(during.status).toBe(424);
     expect(during.body.error?.payload).toMatchObject({ reason: 'refresh_backoff' });
@@ -204,7 +246,12 @@ describe.each(databaseKinds())('refresh failure states and the background refres
     expect(recovered.status).toBe(200);
     expect(recovered.body.refresh_state).toBe('active');
     expect(recovered.body.errors).toEqual([]);
-    const events = await h.t.database.db.selectFrom('auth_events').selectAll().where('connection_id', '=', id).orderBy('id').execute();
+    const events = await h.t.database.db
+      .selectFrom('auth_events')
+      .selectAll()
+      .where('connection_id', '=', id)
+      .orderBy('id')
+      .execute();
     expect(events.map((e) => [e.operation, e.success])).toEqual([
       ['creation', true],
       ['refresh', false],
@@ -220,10 +267,18 @@ describe.each(databaseKinds())('refresh failure states and the background refres
     const round = await h.t.latchkey.refresher.runOnce();
     expect(round.refreshed).toBeGreaterThanOrEqual(1);
     expect(proxied - before).toBe(round.refreshed);
-    const row = await h.t.database.db.selectFrom('connections').selectAll().where('connection_id', '=', due).executeTakeFirstOrThrow();
+    const row = await h.t.database.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('connection_id', '=', due)
+      .executeTakeFirstOrThrow();
     expect(row.last_refresh_success_at).not.toBeNull();
     expect(row.expires_at!.getTime()).toBeGreaterThan(Date.now());
-    const untouched = await h.t.database.db.selectFrom('connections').selectAll().where('connection_id', '=', fresh).executeTakeFirstOrThrow();
+    const untouched = await h.t.database.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('connection_id', '=', fresh)
+      .executeTakeFirstOrThrow();
     expect(untouched.last_refresh_success_at).toBeNull();
     // Running twice at once claims each row once.
     await sleep(1100);

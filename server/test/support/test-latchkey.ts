@@ -35,6 +35,8 @@ export async function createTestLatchkey(
     LATCHKEY_BOOTSTRAP_SECRET_KEY: secretKey,
     LATCHKEY_PUBLIC_URL: 'http://latchkey.test',
     LOG_LEVEL: 'debug',
+    // The Latchkey uses `database.db`; the URL tells it the database is PostgreSQL (LISTEN/NOTIFY for live events).
+    ...(database.url === undefined ? {} : { DATABASE_URL: database.url }),
     ...env,
   });
   const logs: string[] = [];

@@ -92,7 +92,8 @@ async function fetchFollowingRedirects(
   }
 }
 
-function parseUrl(input: string, base?: URL): URL {
+/** Parses an absolute URL (or one relative to `base`); anything unparseable is `url_not_allowed`. */
+export function parseUrl(input: string, base?: URL): URL {
   try {
     return new URL(input, base);
   } catch {
@@ -101,7 +102,7 @@ function parseUrl(input: string, base?: URL): URL {
 }
 
 /** Checks scheme and userinfo now, and returns the rule every address of the host must then pass. */
-function addressRuleFor(url: URL, allowPrivateUrls: boolean): (ip: string) => boolean {
+export function addressRuleFor(url: URL, allowPrivateUrls: boolean): (ip: string) => boolean {
   const refuse = (reason: string) =>
     new LatchkeyError('url_not_allowed', `Requests to ${url.hostname} are not allowed.`, {
       internal: { reason, protocol: url.protocol },
@@ -154,7 +155,7 @@ function send(url: URL, hop: Hop, isAllowed: (ip: string) => boolean, signal: Ab
 class AddressRefused extends Error {}
 
 /** Resolves every address of the host and refuses the connection if any one of them fails the rule. */
-function checkedLookup(isAllowed: (ip: string) => boolean): LookupFunction {
+export function checkedLookup(isAllowed: (ip: string) => boolean): LookupFunction {
   return (hostname, options, callback) => {
     dns.lookup(hostname, { all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
@@ -172,7 +173,8 @@ function checkedLookup(isAllowed: (ip: string) => boolean): LookupFunction {
   };
 }
 
-function toLatchkeyError(error: unknown, host: string, signal: AbortSignal): LatchkeyError {
+/** Maps a failed request to the policy's error codes; `signal` is the timeout's, so an abort means a timeout. */
+export function toLatchkeyError(error: unknown, host: string, signal: AbortSignal): LatchkeyError {
   if (error instanceof LatchkeyError) return error;
   if (error instanceof AddressRefused) {
     return new LatchkeyError('url_not_allowed', `Requests to ${host} are not allowed.`, {

@@ -16,13 +16,17 @@ import { secretKeyAuth } from './middleware/secret-key-auth';
 import type { RestEnv } from './rest-env';
 import { authFlowRoutes } from './routes/auth-flows.routes';
 import { connectSessionRoutes, connectSessionSelfRoutes } from './routes/connect-sessions.routes';
+import { connectionAdminRoutes } from './routes/connection-admin.routes';
 import { connectionRoutes } from './routes/connections.routes';
 import { environmentRoutes } from './routes/environment.routes';
+import { eventRoutes } from './routes/events.routes';
 import { healthRoutes } from './routes/health.routes';
 import { integrationRoutes } from './routes/integrations.routes';
 import { logoRoutes } from './routes/logo.routes';
 import { logRoutes } from './routes/logs.routes';
 import { providerRoutes } from './routes/providers.routes';
+import { proxyRoutes } from './routes/proxy.routes';
+import { webhookRoutes } from './routes/webhooks.routes';
 
 export interface RestAppDeps {
   services: Services;
@@ -37,6 +41,7 @@ const JSON_GROUPS = [
   '/integrations',
   '/providers',
   '/connections',
+  '/connection',
   '/connect',
   '/environment',
   '/logs',
@@ -44,15 +49,24 @@ const JSON_GROUPS = [
   '/oauth2',
   '/api-auth',
   '/auth',
+  '/events',
+  '/webhooks',
 ];
-/** Groups authenticated by a secret key (the flow endpoints and `/connect/session` authenticate themselves). */
+/**
+ * Groups authenticated by a secret key (the flow endpoints and `/connect/session` authenticate themselves). `/proxy`
+ * is here but not a JSON group: it forwards bodies of any type untouched.
+ */
 const SECRET_KEY_GROUPS = [
   '/integrations',
   '/providers',
   '/connections',
+  '/connection',
   '/environment',
   '/logs',
   '/connect/sessions',
+  '/proxy',
+  '/events',
+  '/webhooks',
 ];
 
 export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
@@ -102,8 +116,12 @@ export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
   app.route('/', connectSessionSelfRoutes(deps.services));
   app.route('/', authFlowRoutes(deps.services));
   app.route('/', connectionRoutes(deps.services));
+  app.route('/', connectionAdminRoutes(deps.services));
   app.route('/', environmentRoutes(deps.services));
   app.route('/', logRoutes(deps.services));
+  app.route('/', eventRoutes(deps.services));
+  app.route('/', webhookRoutes(deps.services));
+  app.route('/', proxyRoutes(deps.services, { bodyLimit: deps.bodyLimit }));
 
   app.notFound((c) =>
     c.json(new LatchkeyError('route_not_found', `No endpoint ${c.req.method} ${c.req.path}.`).toBody(), 404),

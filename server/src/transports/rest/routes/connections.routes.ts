@@ -16,14 +16,19 @@ const getConnectionQuery = z
   .strict();
 
 export function connectionRoutes(services: Services) {
-  return new Hono<RestEnv>({ strict: false }).get('/connections/:connectionId', async (c) => {
-    const connectionId = readParam(c, 'connectionId', z.string().min(1).max(255));
-    const query = readQuery(c, getConnectionQuery);
-    return c.json(
-      await services.connections.get(c.get('auth'), connectionId, query.provider_config_key, {
-        forceRefresh: query.force_refresh === true,
-        includeRefreshToken: query.refresh_token === true,
-      }),
-    );
-  });
+  // `/connection/:id` is the legacy singular alias Nango still routes (compat doc 1.4).
+  return new Hono<RestEnv>({ strict: false }).on(
+    'GET',
+    ['/connections/:connectionId', '/connection/:connectionId'],
+    async (c) => {
+      const connectionId = readParam(c, 'connectionId', z.string().min(1).max(255));
+      const query = readQuery(c, getConnectionQuery);
+      return c.json(
+        await services.connections.get(c.get('auth'), connectionId, query.provider_config_key, {
+          forceRefresh: query.force_refresh === true,
+          includeRefreshToken: query.refresh_token === true,
+        }),
+      );
+    },
+  );
 }

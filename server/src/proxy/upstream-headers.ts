@@ -1,0 +1,71 @@
+/**
+ * The headers of one hop to the provider. Precedence follows Nango: Latchkey's defaults, then the credentials, then
+ * the caller's `Nango-Proxy-*` headers. A hop that left the provider's origin carries no credentials, neither ours
+ * nor any the caller set.
+ */
+import type { Provider } from '@latchkey/providers';
+import type { Credentials } from '@latchkey/schema';
+import { credentialHeaders, type OAuth1Consumer, oauth1Authorization } from './credential-injection';
+import type { ProxyBody } from './request-body';
+import type { Hop } from './upstream-exchange';
+
+export interface HeaderContext {
+  provider: Provider;
+  credentials: Credentials;
+  connectionConfig: Record<string, string>;
+  /** Set for OAUTH1 connections: every hop is signed. */
+  consumer: OAuth1Consumer | undefined;
+  /** The caller's headers for the provider, already filtered. */
+  forwarded: Record<string, string>;
+  contentType: string | undefined;
+  /** Sent as it is; Latchkey asks for the encodings it decodes instead when it decompresses. */
+  acceptEncoding: string | undefined;
+  decompress: boolean;
+  userAgent: string;
+}
+
+/** Never carried off the provider's origin, whoever set them. */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+const FORM = 'application/x-www-form-urlencoded';
+
+export function hopHeaders(hop: Hop, context: HeaderContext): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': context.userAgent };
+  const acceptEncoding = context.decompress ? 'gzip, deflate, br' : context.acceptEncoding;
+  if (acceptEncoding !== undefined) headers['accept-encoding'] = acceptEncoding;
+  if (hop.withCredentials) {
+    Object.assign(
+      headers,
+      credentialHeaders(context.provider, context.credentials, context.connectionConfig),
+    );
+    if (context.credentials.type === 'OAUTH1' && context.consumer !== undefined) {
+      const form =
+        isFormBody(context.contentType) && hop.body.kind === 'buffered' ? hop.body.data : undefined;
+      headers.authorization = oauth1Authorization({
+        provider: context.provider,
+        credentials: context.credentials,
+        consumer: context.consumer,
+        method: hop.method,
+        url: hop.url,
+        ...(form === undefined ? {} : { formBody: Object.fromEntries(new URLSearchParams(form.toString())) }),
+      });
+    }
+  }
+  for (const [name, value] of Object.entries(context.forwarded)) {
+    if (hop.withCredentials || !CREDENTIAL_HEADERS.includes(name)) headers[name] = value;
+  }
+  return { ...headers, ...bodyHeaders(hop.body, context.contentType) };
+}
+
+/** An OAuth 1.0a signature covers the parameters of a form body (RFC 5849 §3.4.1.3.1), so such a body is read first. */
+export function isFormBody(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === FORM;
+}
+
+function bodyHeaders(body: ProxyBody, contentType: string | undefined): Record<string, string> {
+  if (body.kind === 'none') return {};
+  const headers: Record<string, string> = {};
+  if (contentType !== undefined) headers['content-type'] = contentType;
+  const length = body.kind === 'buffered' ? body.data.length : body.length;
+  if (length !== undefined) headers['content-length'] = String(length);
+  return headers;
+}
