@@ -200,10 +200,16 @@ describe.each(databaseKinds())('webhook delivery (%s)', (kind) => {
     )!;
     expect(retried.receivedAt - throttled.receivedAt).toBeGreaterThanOrEqual(950);
 
-    // Every request the receiver saw is a recorded attempt, with what happened to it.
-    const log = (await Promise.all(connections.map((id) => deliveries(t, `connection_id=${id}`)))).flat();
+    // Every request the receiver saw is a recorded attempt, with what happened to it. The worker records the last
+    // answer just after the receiver sent it, so the log is read once it has caught up.
+    const deliveryLog = async () =>
+      (await Promise.all(connections.map((id) => deliveries(t, `connection_id=${id}`)))).flat();
+    await vi.waitFor(async () => {
+      const current = await deliveryLog();
+      expect(current.filter((delivery) => delivery.status === 'delivered')).toHaveLength(9);
+    }, WAIT);
+    const log = await deliveryLog();
     expect(log).toHaveLength(9);
-    expect(log.every((delivery) => delivery.status === 'delivered')).toBe(true);
     const attempts = log.flatMap((delivery) => delivery.attempts);
     expect(attempts).toHaveLength(requests.length);
     expect(attempts.filter((attempt) => attempt.status_code === 500)).toHaveLength(3);

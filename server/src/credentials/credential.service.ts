@@ -102,12 +102,16 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
         };
       }
 
+      const current = open(locked);
+      // An imported connection may carry its own OAuth client (compat doc 5.2: used when both values are set).
+      const override = current.type === 'OAUTH2' ? current.config_override : undefined;
+      const ownClient = override?.client_id && override.client_secret ? override : undefined;
       const renewed: RenewResult = await renewCredentials(deps.outbound, {
         provider,
-        credentials: open(locked),
+        credentials: current,
         connectionConfig: locked.connection_config,
-        clientId: client?.clientId ?? null,
-        clientSecret: client?.clientSecret ?? null,
+        clientId: ownClient?.client_id ?? client?.clientId ?? null,
+        clientSecret: ownClient?.client_secret ?? client?.clientSecret ?? null,
         allowPrivateUrls: deps.allowPrivateUrls,
         scopes: locked.scopes,
       });
