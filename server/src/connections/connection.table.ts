@@ -34,7 +34,11 @@ export interface ConnectionTable {
   refresh_attempts: ColumnType<number, number | undefined, number>;
   last_refresh_success_at: Date | null;
   last_refresh_failure_at: Date | null;
-  last_refresh_error: ColumnType<{ type: string; description: string } | null, string | null, string | null>;
+  last_refresh_error: ColumnType<
+    { type: string; description: string; provider_error?: string | undefined } | null,
+    string | null,
+    string | null
+  >;
   /** Bumped on every credential change: a compare-and-swap guard for writers that read first. */
   credentials_version: ColumnType<number, number | undefined, number>;
   webhook_url_override: string | null;

@@ -155,10 +155,15 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
       const failed = await trx
         .updateTable('connections')
         .set({
-          refresh_state: stateAfterFailure(renewed.providerError, attempts, policy),
+          refresh_state: stateAfterFailure(
+            renewed.providerError,
+            locked.last_refresh_error?.provider_error,
+            attempts,
+            policy,
+          ),
           refresh_attempts: attempts,
           last_refresh_failure_at: now,
-          last_refresh_error: JSON.stringify(renewed.error),
+          last_refresh_error: JSON.stringify({ ...renewed.error, provider_error: renewed.providerError }),
           updated_at: now,
         })
         .where('id', '=', locked.id)

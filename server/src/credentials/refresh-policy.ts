@@ -49,14 +49,17 @@ export function backoffRemainingMs(row: ConnectionRow, policy: RefreshPolicy, no
 }
 
 /**
- * A refresh failure's consequence: the grant is gone (`needs_reauth`: the user must reconnect) or it may work later
- * (`refresh_failed`). RFC 6749 §5.2 `invalid_grant` means the refresh token is invalid, expired or revoked.
+ * A refresh failure's consequence: it may work later (`refresh_failed`, retried after the cooldown), or the grant is
+ * gone (`needs_reauth`: the user must reconnect). RFC 6749 §5.2 `invalid_grant` means the refresh token is invalid,
+ * expired or revoked; one such answer can still be a provider's hiccup, two in a row are not, so the second one (or
+ * too many failures of any kind) ends the retries.
  */
 export function stateAfterFailure(
   providerError: string | undefined,
+  previousProviderError: string | undefined,
   attempts: number,
   policy: RefreshPolicy,
 ) {
-  if (providerError === 'invalid_grant' || attempts >= policy.maxAttempts) return 'needs_reauth' as const;
-  return 'refresh_failed' as const;
+  const revoked = providerError === 'invalid_grant' && previousProviderError === 'invalid_grant';
+  return revoked || attempts >= policy.maxAttempts ? ('needs_reauth' as const) : ('refresh_failed' as const);
 }

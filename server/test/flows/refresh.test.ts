@@ -117,16 +117,20 @@ describe.each(databaseKinds())('refresh on read (%s)', (kind) => {
     expect(forced.status).toBe(403);
   });
 
-  it('moves a revoked grant to needs_reauth: 400 on the forced refresh, 424 after, a refresh failure event', async () => {
+  it('handles a revoked grant: 400 and refresh_failed, then needs_reauth on the second invalid_grant, 424 after', async () => {
     const id = await connect();
     await h.oidc.revokeAll();
     const forced = await read(id, '&force_refresh=true');
     expect(forced.status).toBe(400);
     expect(forced.body.error).toMatchObject({
       code: 'invalid_credentials',
-      payload: { reason: 'refresh_failed', refresh_state: 'needs_reauth' },
+      payload: { reason: 'refresh_failed', refresh_state: 'refresh_failed' },
     });
-    await sleep(1100);
+    // Once the token is due and the cooldown over, the next read tries again and meets invalid_grant again.
+    await sleep(2200);
+    const second = await read(id);
+    expect(second.status).toBe(400);
+    expect(second.body.error?.payload).toMatchObject({ refresh_state: 'needs_reauth' });
     const after = await read(id);
     expect(after.status).toBe(424);
     expect(after.body.error).toMatchObject({
@@ -143,6 +147,7 @@ describe.each(databaseKinds())('refresh on read (%s)', (kind) => {
       .execute();
     expect(events.map((e) => [e.operation, e.success])).toEqual([
       ['creation', true],
+      ['refresh', false],
       ['refresh', false],
     ]);
     expect(events[1]!.payload.error?.type).toBe('token_exchange_failed');
