@@ -15,6 +15,23 @@ interface ConnectionBody {
   errors: Array<{ type: string }>;
 }
 
+/** A full authorization-code flow through Latchkey for one integration; returns the new connection id. */
+async function connectThrough(h: FlowHarness, integration: string): Promise<string> {
+  const token = await h.createSession();
+  const response = await h.complete(await h.authorize(integration, `connect_session_token=${token}`));
+  return ((await response.json()) as { connectionId: string }).connectionId;
+}
+
+async function readConnection(h: FlowHarness, integration: string, id: string, query: string) {
+  const response = await h.api(`/connections/${id}?provider_config_key=${integration}${query}`);
+  return {
+    status: response.status,
+    body: (await response.json()) as ConnectionBody & {
+      error?: { code: string; payload?: Record<string, unknown> };
+    },
+  };
+}
+
 describe.each(databaseKinds())('refresh on read (%s)', (kind) => {
   let h: FlowHarness;
   beforeAll(async () => {
@@ -29,20 +46,8 @@ describe.each(databaseKinds())('refresh on read (%s)', (kind) => {
   });
   afterAll(() => h[Symbol.asyncDispose]());
 
-  async function connect(): Promise<string> {
-    const token = await h.createSession();
-    const response = await h.complete(await h.authorize('local', `connect_session_token=${token}`));
-    return ((await response.json()) as { connectionId: string }).connectionId;
-  }
-  const read = async (id: string, query = '') => {
-    const response = await h.api(`/connections/${id}?provider_config_key=local${query}`);
-    return {
-      status: response.status,
-      body: (await response.json()) as ConnectionBody & {
-        error?: { code: string; payload?: Record<string, unknown> };
-      },
-    };
-  };
+  const connect = () => connectThrough(h, 'local');
+  const read = (id: string, query = '') => readConnection(h, 'local', id, query);
   const storedRefreshToken = async (id: string) => {
     const row = await h.t.database.db
       .selectFrom('connections')
@@ -216,20 +221,8 @@ describe.each(databaseKinds())('refresh failure states and the background refres
     await h[Symbol.asyncDispose]();
   });
 
-  async function connect(): Promise<string> {
-    const token = await h.createSession();
-    const response = await h.complete(await h.authorize('flaky', `connect_session_token=${token}`));
-    return ((await response.json()) as { connectionId: string }).connectionId;
-  }
-  const read = async (id: string, query = '') => {
-    const response = await h.api(`/connections/${id}?provider_config_key=flaky${query}`);
-    return {
-      status: response.status,
-      body: (await response.json()) as ConnectionBody & {
-        error?: { code: string; payload?: Record<string, unknown> };
-      },
-    };
-  };
+  const connect = () => connectThrough(h, 'flaky');
+  const read = (id: string, query = '') => readConnection(h, 'flaky', id, query);
 
   it('backs off after a transient failure, then recovers to active and says so', async () => {
     const id = await connect();
