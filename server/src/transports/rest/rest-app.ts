@@ -5,10 +5,10 @@
 import type { Catalog } from '@latchkey/providers';
 import { LatchkeyError } from '@latchkey/schema';
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { Db } from '../../platform/database/database';
 import type { Logger } from '../../platform/logging/logger';
 import type { Services } from '../../services';
+import { cors } from './middleware/cors';
 import { handleError } from './middleware/error-handler';
 import { jsonBody } from './middleware/json-body';
 import { requestContext } from './middleware/request-context';
@@ -74,8 +74,7 @@ export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
   app.use(requestContext(deps.logger));
   app.use(
     cors({
-      origin: '*',
-      maxAge: 600,
+      maxAgeSeconds: 600,
       allowHeaders: [
         'Authorization',
         'Content-Type',

@@ -82,7 +82,11 @@ export function proxyRoutes(services: Services, options: { bodyLimit: number }) 
       log: c.get('log'),
     });
     const body = answer.body === null ? null : (Readable.toWeb(answer.body) as ReadableStream);
-    return new Response(body, { status: answer.status, headers: answer.headers });
+    // Through the context, so the headers set by middleware (CORS, request id) are added to the provider's.
+    const headers: Record<string, string | string[]> = Object.fromEntries(answer.headers);
+    const cookies = answer.headers.getSetCookie();
+    if (cookies.length > 0) headers['set-cookie'] = cookies;
+    return c.newResponse(body, answer.status as 200, headers);
   };
   return new Hono<RestEnv>({ strict: false }).all('/proxy', forward).all('/proxy/*', forward);
 }
