@@ -17,10 +17,7 @@ import {
 } from './flow-steps';
 import { buildProviderUrl } from './interpolation';
 import { clientCredentialsRequest } from './oauth2/token-request';
-import { processTokenResponse } from './oauth2/token-response';
-
-/** Nango's assumption for client-credentials tokens that state no lifetime. */
-const CLIENT_CREDENTIALS_DEFAULT_LIFETIME_MS = 55 * 60 * 1000;
+import { processClientCredentialsResponse } from './oauth2/token-response';
 
 export interface DirectFlows {
   connectClientCredentials(
@@ -108,10 +105,8 @@ export function createDirectFlows(deps: DirectFlowDeps, steps: FlowSteps): Direc
           },
           context.scopes,
         );
-        const tokens = processTokenResponse(response, provider, {
-          tokenPaths: ['access_token', 'data.token', 'jwt'],
-        });
-        const expiresAt = tokens.expiresAt ?? new Date(Date.now() + CLIENT_CREDENTIALS_DEFAULT_LIFETIME_MS);
+        const tokens = processClientCredentialsResponse(response, provider);
+        const { expiresAt } = tokens;
         await log.info('token obtained', { status: response.status, expires_at: expiresAt.toISOString() });
         return steps.store(
           context,

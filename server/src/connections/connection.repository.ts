@@ -50,10 +50,6 @@ export async function upsertConnectionRow(
   return { row: stored as ConnectionRow, created };
 }
 
-export async function touchLastFetched(db: Db, id: string): Promise<void> {
-  await db.updateTable('connections').set({ last_fetched_at: new Date() }).where('id', '=', id).execute();
-}
-
 export async function updateConnectionRow(
   db: Db,
   id: string,

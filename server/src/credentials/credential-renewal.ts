@@ -12,10 +12,8 @@ import {
   refreshTokenRequest,
   type TokenEndpoint,
 } from '../auth-flows/oauth2/token-request';
-import { processTokenResponse } from '../auth-flows/oauth2/token-response';
+import { processClientCredentialsResponse, processTokenResponse } from '../auth-flows/oauth2/token-response';
 import type { OutboundFetch } from '../platform/outbound/outbound.types';
-
-const CLIENT_CREDENTIALS_DEFAULT_LIFETIME_MS = 55 * 60 * 1000;
 
 export type RenewResult =
   | { ok: true; credentials: Credentials; expiresAt: Date | null }
@@ -94,10 +92,8 @@ async function renew(
       endpoint(credentials.client_id, credentials.client_secret, provider.token_params),
       input.scopes ?? [],
     );
-    const tokens = processTokenResponse(response, provider, {
-      tokenPaths: ['access_token', 'data.token', 'jwt'],
-    });
-    const expiresAt = tokens.expiresAt ?? new Date(Date.now() + CLIENT_CREDENTIALS_DEFAULT_LIFETIME_MS);
+    const tokens = processClientCredentialsResponse(response, provider);
+    const { expiresAt } = tokens;
     return {
       credentials: {
         ...credentials,

@@ -61,6 +61,26 @@ export function processTokenResponse(
   };
 }
 
+/** Nango's assumption for client-credentials tokens that state no lifetime (compat doc 4.9). */
+const CLIENT_CREDENTIALS_DEFAULT_LIFETIME_MS = 55 * 60 * 1000;
+
+/**
+ * A client-credentials token response (RFC 6749 §4.4.3): the token under `access_token`, `data.token` or `jwt`, and
+ * an expiry that is always known (55 minutes when the provider states none).
+ */
+export function processClientCredentialsResponse(
+  response: OutboundResponse,
+  provider: Provider,
+): TokenSet & { expiresAt: Date } {
+  const tokens = processTokenResponse(response, provider, {
+    tokenPaths: ['access_token', 'data.token', 'jwt'],
+  });
+  return {
+    ...tokens,
+    expiresAt: tokens.expiresAt ?? new Date(Date.now() + CLIENT_CREDENTIALS_DEFAULT_LIFETIME_MS),
+  };
+}
+
 /** `expires_at` (seconds, milliseconds, ISO, or `D:HH:MM` from now) wins over `expires_in`; none means unknown. */
 export function expiryOf(body: Record<string, unknown>, provider: Provider, now: Date): Date | undefined {
   const at = body.expires_at;
