@@ -26,6 +26,14 @@ export async function startHttpServer(latchkey: Latchkey, logger: Logger): Promi
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  server.on('upgrade', (request, socket, head) => {
+    const handler = latchkey.webSockets.handlerFor(request.url);
+    if (handler === undefined) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    handler(request, socket, head);
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket));
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;

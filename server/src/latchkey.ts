@@ -17,8 +17,9 @@ import type { Logger } from './platform/logging/logger';
 import { createOutboundFetch } from './platform/outbound/outbound-fetch';
 import { LATCHKEY_VERSION } from './platform/version';
 import { createServices, type Services } from './services';
-import { createRestApp } from './transports/rest/rest-app';
+import { createHttpApp } from './transports/http-app';
 import type { RestEnv } from './transports/rest/rest-env';
+import { createWebSocketRoutes, type WebSocketRoutes } from './transports/websocket/websocket-routes';
 import { startWebhookWorker, type WebhookWorker } from './webhooks/webhook-worker';
 
 export interface Latchkey {
@@ -28,6 +29,8 @@ export interface Latchkey {
   catalog: Catalog;
   services: Services;
   app: Hono<RestEnv>;
+  /** WebSocket endpoints by path; http-server.ts routes upgrade requests here. */
+  webSockets: WebSocketRoutes;
   /** Environments this start created (first boot), with their secret keys in clear. */
   createdEnvironments: CreatedEnvironment[];
   refresher: RefreshScheduler;
@@ -96,7 +99,15 @@ export async function createLatchkey(
     const createdEnvironments = await services.environments.ensureDefaults({
       bootstrapSecretKey: config.bootstrapSecretKey,
     });
-    const app = createRestApp({ services, db, catalog, logger: options.logger, bodyLimit: config.bodyLimit });
+    const webSockets = createWebSocketRoutes();
+    const app = createHttpApp({
+      services,
+      db,
+      catalog,
+      logger: options.logger,
+      bodyLimit: config.bodyLimit,
+      webSockets,
+    });
     await eventBus.start();
     if (config.webhooks.enabled) {
       webhookWorker = startWebhookWorker({
@@ -125,10 +136,14 @@ export async function createLatchkey(
       catalog,
       services,
       app,
+      webSockets,
       createdEnvironments,
       refresher,
       stopBackground,
-      closeStreams: () => eventBus.endSubscriptions(),
+      closeStreams: () => {
+        eventBus.endSubscriptions();
+        webSockets.closeAll();
+      },
       close: async () => {
         await stopBackground();
         await db.destroy();
