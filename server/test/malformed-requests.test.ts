@@ -75,7 +75,7 @@ const QUERIES = [
   '?provider_config_key=github-x&force_refresh=maybe',
   '?connect_session_token=nango_connect_session_zz&params[subdomain]=evil.com/x?',
   '?public_key=00000000-0000-4000-8000-000000000000&hmac=zz',
-  '?state=' + 'a'.repeat(64) + '&code=x',
+  `?state=${'a'.repeat(64)}&code=x`,
   '?after=-1&limit=99999',
 ];
 const CONTENT_TYPES = [

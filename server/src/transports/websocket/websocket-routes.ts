@@ -28,7 +28,9 @@ export function createWebSocketRoutes(): WebSocketRoutes {
       if (url === undefined) return undefined;
       const queryStart = url.indexOf('?');
       const path = queryStart === -1 ? url : url.slice(0, queryStart);
-      return handlers.get(path) ?? handlers.get(path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
+      return (
+        handlers.get(path) ?? handlers.get(path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path)
+      );
     },
     closeAll() {
       for (const close of closers) close();
