@@ -1,0 +1,72 @@
+/**
+ * REST answers that had no schema of their own: the small envelopes, the environment settings, pages of auth events,
+ * the connect session as the Connect UI reads it, and the health check. The OpenAPI document is generated from these.
+ */
+import { z } from 'zod';
+import { authEventSchema } from './auth-events';
+import { integrationConfigDefaultsSchema } from './connect-sessions';
+
+/** `{success: true}` of deletes and patches (Nango's shape). */
+export const successSchema = z.object({ success: z.boolean() });
+
+export const healthSchema = z.object({
+  status: z.enum(['ok', 'error']),
+  database: z.enum(['ok', 'unreachable']),
+});
+
+export const environmentSettingsSchema = z.object({
+  name: z.string(),
+  public_key: z.string(),
+  callback_url: z.string().nullable(),
+  hmac_enabled: z.boolean(),
+  /** Only with `?include=hmac_key` and the settings-read scope. */
+  hmac_key: z.string().optional(),
+  webhook_url: z.string().nullable(),
+  webhook_secondary_url: z.string().nullable(),
+  webhook_on_auth_creation: z.boolean(),
+  webhook_on_auth_refresh_error: z.boolean(),
+  /** Only with `?include=webhook_signing_key`. */
+  webhook_signing_key: z.string().optional(),
+});
+
+export const webhookSigningKeySchema = z.object({ webhook_signing_key: z.string() });
+
+export const authEventPageSchema = z.object({
+  data: z.array(authEventSchema),
+  /** Pass back as `after` to continue; equals the given cursor when the page is empty. */
+  next_cursor: z.string(),
+});
+
+const fieldDeclarationOutputSchema = z.record(z.string(), z.unknown());
+
+export const connectUiIntegrationSchema = z.object({
+  unique_key: z.string(),
+  provider: z.string(),
+  display_name: z.string(),
+  logo: z.string(),
+  auth_mode: z.string(),
+  categories: z.array(z.string()),
+  docs_connect: z.string().nullable(),
+  /** Fields the end user fills in, by name (the provider's field declarations). */
+  connection_config: z.record(z.string(), fieldDeclarationOutputSchema),
+  credentials: z.record(z.string(), fieldDeclarationOutputSchema),
+});
+
+/** `GET /connect/session`: what the Connect UI needs to render the session. */
+export const connectSessionDescriptionSchema = z.object({
+  endUser: z
+    .object({
+      id: z.string(),
+      email: z.string().nullish(),
+      display_name: z.string().nullish(),
+      tags: z.record(z.string(), z.string()).nullish(),
+      organization: z.object({ id: z.string(), display_name: z.string().nullish() }).nullish(),
+    })
+    .nullable(),
+  connectUISettings: z.object({ showWatermark: z.boolean() }),
+  allowed_integrations: z.array(z.string()).optional(),
+  integrations_config_defaults: integrationConfigDefaultsSchema,
+  isReconnecting: z.literal(true).optional(),
+  integrations: z.array(connectUiIntegrationSchema),
+  expires_at: z.string(),
+});

@@ -1,0 +1,80 @@
+/**
+ * The public flow endpoints the frontend SDK and the Connect UI call (compat doc 3.4, 4.1): authenticated by a
+ * connect session token or the environment's public key in the query, never by the secret key.
+ */
+import {
+  apiKeyAuthInputSchema,
+  authSuccessSchema,
+  basicAuthInputSchema,
+  clientCredentialsAuthInputSchema,
+  uniqueKeySchema,
+} from '@latchkey/schema';
+import { z } from 'zod';
+import { flowQuerySchema } from '../../../../auth-flows/flow-request';
+import { jsonResponse, type RouteDoc, type RouteDocs } from '../route-doc';
+
+const integration = { integration: uniqueKeySchema };
+
+const directFlow = (summary: string, body: z.ZodType | undefined): RouteDoc => ({
+  summary,
+  tag: 'Auth flows',
+  security: 'flowCredential',
+  params: integration,
+  query: flowQuerySchema,
+  ...(body === undefined ? {} : { body }),
+  responses: { 200: jsonResponse(authSuccessSchema, 'Connected') },
+  errors: [403, 404],
+});
+
+export const authFlowDocs: RouteDocs = {
+  'GET /oauth/connect/:integration': {
+    summary: 'Start an OAuth flow',
+    description:
+      'Redirects the browser to the provider’s authorization page. Errors answer an HTML page that posts the result ' +
+      'to the opener (or JSON when the request accepts only `application/json`), never a redirect.',
+    tag: 'Auth flows',
+    security: 'flowCredential',
+    params: integration,
+    query: flowQuerySchema,
+    responses: {
+      302: {
+        description: 'Redirect to the provider',
+        headers: { Location: { description: 'The authorization URL', schema: z.string() } },
+      },
+    },
+    errors: [403, 404],
+  },
+  'GET /oauth/callback': {
+    summary: 'OAuth callback',
+    description:
+      'Where providers send the browser back. Answers an HTML page that posts the result to the opener, or JSON ' +
+      'when the request accepts only `application/json`.',
+    tag: 'Auth flows',
+    security: 'none',
+    query: z
+      .object({
+        state: z.string(),
+        code: z.string(),
+        error: z.string(),
+        error_description: z.string(),
+        oauth_token: z.string(),
+        oauth_verifier: z.string(),
+      })
+      .partial()
+      .catchall(z.string()),
+    responses: {
+      200: {
+        description: 'The flow completed',
+        content: { 'text/html': z.string(), 'application/json': authSuccessSchema },
+      },
+    },
+    errors: [400],
+  },
+  'POST /oauth2/auth/:integration': directFlow(
+    'Connect with OAuth 2.0 client credentials',
+    clientCredentialsAuthInputSchema.optional(),
+  ),
+  'POST /api-auth/api-key/:integration': directFlow('Connect with an API key', apiKeyAuthInputSchema),
+  'POST /api-auth/basic/:integration': directFlow('Connect with basic credentials', basicAuthInputSchema),
+  'POST /auth/unauthenticated/:integration': directFlow('Connect without credentials', undefined),
+};
