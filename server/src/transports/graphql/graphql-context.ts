@@ -1,0 +1,52 @@
+/**
+ * Who is calling GraphQL, resolved once per request (HTTP) or per socket (graphql-ws) with the services REST uses:
+ * a secret key, or a connect session token for the few operations a widget needs. An anonymous or unknown caller
+ * never reaches execution: it is refused with `UNAUTHENTICATED` (HTTP 401).
+ */
+import { CONNECT_SESSION_TOKEN_PATTERN, LatchkeyError } from '@latchkey/schema';
+import { GraphQLError } from 'graphql';
+import type { AuthContext } from '../../auth/auth-context';
+import { parseBearerHeader } from '../../auth/bearer-token';
+import type { ConnectSession } from '../../connect-sessions/connect-session.service';
+import { connectSessionAuth } from '../../connect-sessions/session-auth';
+import type { Services } from '../../services';
+import { graphqlErrorExtensions } from './graphql-errors';
+
+export type GraphqlCaller =
+  | { kind: 'secretKey'; auth: AuthContext }
+  | { kind: 'connectSession'; auth: AuthContext; session: ConnectSession; token: string };
+
+export interface GraphqlContext {
+  services: Services;
+  caller: GraphqlCaller;
+  /** Shorthand for `caller.auth`, what every service call takes. */
+  auth: AuthContext;
+}
+
+export async function resolveCaller(
+  services: Services,
+  authorization: string | null | undefined,
+): Promise<GraphqlCaller> {
+  try {
+    const token = parseBearerHeader(authorization);
+    if (CONNECT_SESSION_TOKEN_PATTERN.test(token)) {
+      const session = await services.connectSessions.authenticate(token);
+      return { kind: 'connectSession', auth: connectSessionAuth(session), session, token };
+    }
+    const key = await services.apiKeys.authenticate(token);
+    return { kind: 'secretKey', auth: { environment: key.environment, scopes: key.scopes } };
+  } catch (error) {
+    if (error instanceof LatchkeyError && error.status === 401) {
+      throw new GraphQLError(error.message, {
+        extensions: { ...graphqlErrorExtensions(error), http: { status: 401 } },
+      });
+    }
+    throw error;
+  }
+}
+
+/** The session of a field that scope-auth opens to connect session tokens only; the check narrows the type. */
+export function sessionCaller(caller: GraphqlCaller): Extract<GraphqlCaller, { kind: 'connectSession' }> {
+  if (caller.kind !== 'connectSession') throw new Error('scope-auth admits only connect session tokens here');
+  return caller;
+}
