@@ -1,0 +1,97 @@
+/**
+ * Connections: pages of the list by cursor, one connection with fresh credentials (refreshed on read when due, as
+ * REST does), a forced refresh, patch, delete and metadata.
+ */
+import {
+  connectionPageInputSchema,
+  connectionPageSchema,
+  connectionPatchInputSchema,
+  connectionReadInputSchema,
+  connectionRefSchema,
+  connectionSchema,
+  metadataInputSchema,
+} from '@latchkey/schema';
+import { z } from 'zod';
+import { router, secretKeyProcedure } from '../trpc';
+
+const success = z.object({ success: z.literal(true) });
+
+export const connectionsRouter = router({
+  list: secretKeyProcedure
+    .input(connectionPageInputSchema)
+    .output(connectionPageSchema)
+    .query(async ({ ctx, input }) => {
+      const { first, after, integrationIds, ...filter } = input;
+      // One more than asked tells whether another page follows.
+      const items = await ctx.services.connectionPages.page(
+        ctx.auth,
+        { ...filter, integrationId: integrationIds },
+        { after, limit: first + 1, inverted: false },
+      );
+      const page = items.slice(0, first);
+      return { items: page, next_cursor: items.length > first ? String(page.at(-1)!.id) : null };
+    }),
+  get: secretKeyProcedure
+    .input(connectionReadInputSchema)
+    .output(connectionSchema)
+    .query(({ ctx, input }) =>
+      ctx.services.connections.get(ctx.auth, input.connectionId, input.providerConfigKey, {
+        includeRefreshToken: input.refreshToken === true,
+      }),
+    ),
+  credentials: secretKeyProcedure
+    .input(connectionReadInputSchema)
+    .output(connectionSchema.shape.credentials)
+    .query(
+      async ({ ctx, input }) =>
+        (
+          await ctx.services.connections.get(ctx.auth, input.connectionId, input.providerConfigKey, {
+            includeRefreshToken: input.refreshToken === true,
+          })
+        ).credentials,
+    ),
+  refresh: secretKeyProcedure
+    .input(connectionReadInputSchema)
+    .output(connectionSchema)
+    .mutation(({ ctx, input }) =>
+      ctx.services.connections.get(ctx.auth, input.connectionId, input.providerConfigKey, {
+        forceRefresh: true,
+        includeRefreshToken: input.refreshToken === true,
+      }),
+    ),
+  patch: secretKeyProcedure
+    .input(connectionPatchInputSchema)
+    .output(success)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.connectionAdmin.patch(
+        ctx.auth,
+        input.connectionId,
+        input.providerConfigKey,
+        input.patch,
+      );
+      return { success: true as const };
+    }),
+  delete: secretKeyProcedure
+    .input(connectionRefSchema)
+    .output(success)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.connectionAdmin.delete(ctx.auth, input.connectionId, input.providerConfigKey);
+      return { success: true as const };
+    }),
+  /** Replaces the metadata of one connection or several. */
+  setMetadata: secretKeyProcedure
+    .input(metadataInputSchema)
+    .output(success)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.connectionAdmin.writeMetadata(ctx.auth, input, 'replace');
+      return { success: true as const };
+    }),
+  /** Merges into the metadata of one connection or several. */
+  updateMetadata: secretKeyProcedure
+    .input(metadataInputSchema)
+    .output(success)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.connectionAdmin.writeMetadata(ctx.auth, input, 'merge');
+      return { success: true as const };
+    }),
+});

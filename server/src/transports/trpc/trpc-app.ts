@@ -1,0 +1,46 @@
+/** The tRPC transport at `/trpc` (fetch adapter): batched queries and mutations, subscriptions over SSE. */
+import { LatchkeyError } from '@latchkey/schema';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from '../../platform/logging/logger';
+import type { Services } from '../../services';
+import type { RestEnv } from '../rest/rest-env';
+import { appRouter } from './routers/app.router';
+import { createTrpcContext } from './trpc-context';
+import { latchkeyErrorOf } from './trpc-errors';
+
+export const TRPC_ENDPOINT = '/trpc';
+
+export function createTrpcHandler(deps: { services: Services; logger: Logger }) {
+  return (request: Request, log: Logger = deps.logger): Promise<Response> =>
+    fetchRequestHandler({
+      endpoint: TRPC_ENDPOINT,
+      req: request,
+      router: appRouter,
+      createContext: () => createTrpcContext(deps.services, log, request),
+      onError: ({ error, path }) => {
+        const problem = latchkeyErrorOf(error);
+        if (problem.status >= 500) {
+          log.error(
+            { path, code: problem.code, internal: problem.internal, err: error.cause ?? error },
+            'tRPC error',
+          );
+        }
+      },
+    });
+}
+
+/** `/trpc/*` for the HTTP app, under the same body limit as REST; the REST middleware (request id, CORS) applies. */
+export function trpcRoutes(deps: { services: Services; logger: Logger; bodyLimit: number }): Hono<RestEnv> {
+  const handle = createTrpcHandler(deps);
+  return new Hono<RestEnv>()
+    .use(
+      `${TRPC_ENDPOINT}/*`,
+      bodyLimit({
+        maxSize: deps.bodyLimit,
+        onError: (c) => c.json(new LatchkeyError('payload_too_large').toBody(), 413),
+      }),
+    )
+    .all(`${TRPC_ENDPOINT}/*`, (c) => handle(c.req.raw, c.get('log')));
+}

@@ -1,0 +1,67 @@
+/**
+ * tRPC initialised once (tRPC examples style). Procedures come in three kinds, each built from named middleware:
+ * `authedProcedure` (a secret key or a connect session token), `secretKeyProcedure` and `sessionProcedure`. The fine
+ * scopes are checked by the services themselves, exactly as for REST and GraphQL.
+ */
+import { LatchkeyError } from '@latchkey/schema';
+import { initTRPC } from '@trpc/server';
+import type { TrpcContext } from './trpc-context';
+import { formatTrpcError, toTrpcError } from './trpc-errors';
+
+const t = initTRPC.context<TrpcContext>().create({
+  errorFormatter: formatTrpcError,
+  isDev: false,
+  sse: {
+    // Proxies close silent connections; a ping comment keeps a quiet event stream open.
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 45_000 },
+  },
+});
+
+export const router = t.router;
+export const mergeRouters = t.mergeRouters;
+
+/**
+ * Services (and the middleware below) throw `LatchkeyError`s, which tRPC would wrap as INTERNAL_SERVER_ERROR; this
+ * gives each the tRPC code, and so the HTTP status, of its own status.
+ */
+const latchkeyErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (
+    !result.ok &&
+    result.error.code === 'INTERNAL_SERVER_ERROR' &&
+    result.error.cause instanceof LatchkeyError
+  ) {
+    return { ...result, error: toTrpcError(result.error.cause) };
+  }
+  return result;
+});
+
+const authenticated = t.middleware(async ({ ctx, next }) =>
+  next({ ctx: { caller: await ctx.resolveCaller() } }),
+);
+
+// Both run after `authenticated`; the caller it resolved is memoized in the context.
+const secretKeyOnly = t.middleware(async ({ ctx, next }) => {
+  const caller = await ctx.resolveCaller();
+  if (caller.kind !== 'secretKey') {
+    throw new LatchkeyError('forbidden', 'A connect session token cannot do this; use a secret key.');
+  }
+  return next({ ctx: { auth: caller.auth } });
+});
+
+const connectSessionOnly = t.middleware(async ({ ctx, next }) => {
+  const caller = await ctx.resolveCaller();
+  if (caller.kind !== 'connectSession') {
+    throw new LatchkeyError('forbidden', 'This operation takes a connect session token.');
+  }
+  return next({ ctx: { auth: caller.auth, session: caller.session, sessionToken: caller.token } });
+});
+
+export const publicProcedure = t.procedure.use(latchkeyErrors);
+/** A secret key or a connect session token; `ctx.auth` limits the latter to its session's integrations. */
+export const authedProcedure = publicProcedure
+  .use(authenticated)
+  .use(async ({ ctx, next }) => next({ ctx: { auth: ctx.caller.auth } }));
+export const secretKeyProcedure = publicProcedure.use(authenticated).use(secretKeyOnly);
+export const sessionProcedure = publicProcedure.use(authenticated).use(connectSessionOnly);
