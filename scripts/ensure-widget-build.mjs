@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Builds the widget (library and hosted connect page) when `widget/dist-hosted` is missing or older than its
+// sources, so `pnpm start` and `pnpm test` serve the current `/connect` page. Importable (run-tests.mjs) or runnable.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const widget = path.join(root, 'widget');
+
+function newestMtime(target) {
+  if (!existsSync(target)) return 0;
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+export function ensureWidgetBuild() {
+  const built = path.join(widget, 'dist-hosted', 'index.html');
+  const sources = ['src', 'hosted', 'vite.config.ts', 'vite.hosted.config.ts', 'package.json'].map((name) =>
+    newestMtime(path.join(widget, name)),
+  );
+  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources)) return;
+  console.log('Building the widget (widget/dist, widget/dist-hosted)…');
+  const result = spawnSync('pnpm', ['--filter', './widget', 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
+  if (result.status !== 0) {
+    console.error('The widget build failed: /connect will answer 503 hosted_page_not_built.');
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) ensureWidgetBuild();

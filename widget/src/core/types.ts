@@ -1,0 +1,67 @@
+/** The shapes the widget reads from Latchkey (`GET /connect/session`) and hands to the app. */
+
+/** One form field a provider declares (connection config or credential), as the server sends it. */
+export interface FieldDeclaration {
+  type: 'string';
+  title: string;
+  description: string;
+  example?: string;
+  pattern?: string;
+  format?: 'hostname' | 'uri' | 'uuid' | 'email';
+  enum?: string[];
+  order?: number;
+  secret?: boolean;
+  prefix?: string;
+  suffix?: string;
+  optional?: boolean;
+  doc_section?: string;
+  default_value?: string;
+  visible_when?: { field: string; equals: string };
+}
+
+/** An integration the session allows, with what the UI must ask for. */
+export interface SessionIntegration {
+  unique_key: string;
+  provider: string;
+  display_name: string;
+  logo: string;
+  auth_mode: string;
+  categories: string[];
+  docs_connect: string | null;
+  connection_config: Record<string, FieldDeclaration>;
+  credentials: Record<string, FieldDeclaration>;
+}
+
+export interface ConnectSessionInfo {
+  endUser: { id: string; email?: string | null; display_name?: string | null } | null;
+  allowed_integrations?: string[];
+  integrations_config_defaults?: Record<string, { connection_config?: Record<string, unknown> }>;
+  isReconnecting?: true;
+  integrations: SessionIntegration[];
+  expires_at: string;
+}
+
+export interface ConnectResult {
+  connectionId: string;
+  /** The integration's unique key (Nango's `providerConfigKey`). */
+  integration: string;
+}
+
+export type ConnectMode = 'popup' | 'redirect';
+
+/** Credentials typed by the end user: `{apiKey}` for API key, `{username, password}` for basic. */
+export type CredentialsInput = { apiKey: string } | { username: string; password: string };
+
+export interface ConnectOptions {
+  sessionToken: string;
+  integration: string;
+  /** Latchkey's origin (and path prefix, if any). Default: `window.location.origin`. */
+  baseUrl?: string;
+  connectionConfig?: Record<string, string>;
+  credentials?: CredentialsInput;
+  /** The provider's auth mode; guessed from `credentials` when absent (none given: OAuth). */
+  authMode?: string;
+  mode?: ConnectMode;
+  /** Where a redirect flow comes back to. Default: the current page. */
+  returnUrl?: string;
+}

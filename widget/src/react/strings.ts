@@ -1,0 +1,111 @@
+/** Every text the components show, overridable one by one; English and French shipped. */
+import type { FieldProblem } from '../forms/field-validation';
+
+export interface Strings {
+  title: string;
+  subtitle: string;
+  close: string;
+  back: string;
+  search: string;
+  searchPlaceholder: string;
+  allCategories: string;
+  category: string;
+  noResults: string;
+  loading: string;
+  connect: string;
+  connectTo: (name: string) => string;
+  connecting: string;
+  waitingForPopup: string;
+  docsLink: string;
+  optional: string;
+  showSecret: string;
+  connected: (name: string) => string;
+  done: string;
+  retry: string;
+  errorTitle: string;
+  problems: Record<FieldProblem, string>;
+  errors: Record<string, string>;
+}
+
+export const en: Strings = {
+  title: 'Connect an account',
+  subtitle: 'Choose the service to connect.',
+  close: 'Close',
+  back: 'Back',
+  search: 'Search integrations',
+  searchPlaceholder: 'Search…',
+  allCategories: 'All categories',
+  category: 'Category',
+  noResults: 'No integration matches your search.',
+  loading: 'Loading…',
+  connect: 'Connect',
+  connectTo: (name) => `Connect ${name}`,
+  connecting: 'Connecting…',
+  waitingForPopup: 'Finish signing in in the window that opened.',
+  docsLink: 'Where do I find this?',
+  optional: 'optional',
+  showSecret: 'Show',
+  connected: (name) => `${name} is connected.`,
+  done: 'Done',
+  retry: 'Try again',
+  errorTitle: 'The connection failed',
+  problems: {
+    missing: 'This field is required.',
+    too_long: 'This value is too long.',
+    invalid_characters: 'This value contains characters that are not allowed.',
+    invalid_format: 'This value does not have the expected format.',
+    invalid_enum_value: 'Choose one of the listed values.',
+  },
+  errors: {
+    window_closed: 'The window was closed before the connection finished.',
+    network_error: 'Latchkey could not be reached. Check your connection and try again.',
+  },
+};
+
+export const fr: Strings = {
+  title: 'Connecter un compte',
+  subtitle: 'Choisissez le service à connecter.',
+  close: 'Fermer',
+  back: 'Retour',
+  search: 'Rechercher une intégration',
+  searchPlaceholder: 'Rechercher…',
+  allCategories: 'Toutes les catégories',
+  category: 'Catégorie',
+  noResults: 'Aucune intégration ne correspond à votre recherche.',
+  loading: 'Chargement…',
+  connect: 'Connecter',
+  connectTo: (name) => `Connecter ${name}`,
+  connecting: 'Connexion…',
+  waitingForPopup: 'Terminez la connexion dans la fenêtre qui s’est ouverte.',
+  docsLink: 'Où trouver cette information ?',
+  optional: 'facultatif',
+  showSecret: 'Afficher',
+  connected: (name) => `${name} est connecté.`,
+  done: 'Terminé',
+  retry: 'Réessayer',
+  errorTitle: 'La connexion a échoué',
+  problems: {
+    missing: 'Ce champ est obligatoire.',
+    too_long: 'Cette valeur est trop longue.',
+    invalid_characters: 'Cette valeur contient des caractères non autorisés.',
+    invalid_format: 'Cette valeur n’a pas le format attendu.',
+    invalid_enum_value: 'Choisissez une des valeurs proposées.',
+  },
+  errors: {
+    window_closed: 'La fenêtre a été fermée avant la fin de la connexion.',
+    network_error: 'Latchkey est injoignable. Vérifiez votre connexion et réessayez.',
+  },
+};
+
+export type Locale = 'en' | 'fr';
+
+/** The locale's strings with the app's overrides on top (nested maps merged key by key). */
+export function resolveStrings(locale: Locale = 'en', overrides: Partial<Strings> = {}): Strings {
+  const base = locale === 'fr' ? fr : en;
+  return {
+    ...base,
+    ...overrides,
+    problems: { ...base.problems, ...overrides.problems },
+    errors: { ...base.errors, ...overrides.errors },
+  };
+}
