@@ -21,6 +21,7 @@ import { createLogger } from '../src/platform/logging/logger';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
 const CONNECTIONS = 50;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const AUTOCANNON_BIN = path.join(
   path.dirname(createRequire(import.meta.url).resolve('autocannon/package.json')),
   'autocannon.js',
@@ -41,7 +42,18 @@ async function runAutocannon(url: string, headers: Record<string, string>, durat
   };
 }
 
-async function measure(url: string, headers: Record<string, string>) {
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function median(rounds: Measured[]): Measured {
+  return [...rounds].sort((a, b) => a.rps - b.rps)[Math.floor(rounds.length / 2)]!;
+}
+
+async function measure(url: string, headers: Record<string, string>): Promise<Measured> {
   // A short warm-up so JIT and caches are in the state a long-running server has.
   await runAutocannon(url, headers, 2);
   const result = await runAutocannon(url, headers, DURATION_S);
@@ -112,14 +124,22 @@ async function main() {
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
   const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
 
-  const latchkeyResult = await measure(`${server.url}${path_}`, { authorization: `Bearer ${secretKey}` });
-  const bareResult = await measure(bareUrl, {});
+  // Alternating rounds, so a change in background load hits both servers alike; the median round of each is shown.
+  const latchkeyRounds: Measured[] = [];
+  const bareRounds: Measured[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    latchkeyRounds.push(await measure(`${server.url}${path_}`, { authorization: `Bearer ${secretKey}` }));
+    bareRounds.push(await measure(bareUrl, {}));
+  }
+  const totalErrors = (rounds: Measured[]) => rounds.reduce((sum, r) => sum + r.errors, 0);
+  const latchkeyResult = { ...median(latchkeyRounds), errors: totalErrors(latchkeyRounds) };
+  const bareResult = { ...median(bareRounds), errors: totalErrors(bareRounds) };
 
   console.log(
-    `GET /connections/:id, fresh token, ${CONNECTIONS} concurrent clients, ${DURATION_S} s each; ${db === undefined ? '' : process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}; node ${process.version}`,
+    `GET /connections/:id, fresh token, ${CONNECTIONS} concurrent clients, ${ROUNDS} alternating rounds of ${DURATION_S} s (median shown); ${db === undefined ? '' : process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}; node ${process.version}`,
   );
   console.log(`response body: ${sample.length} bytes`);
-  console.log('server                     req/s     p50 ms   p99 ms   errors');
+  console.log('server                     req/s     p50 ms   p99 ms   errors (all rounds)');
   for (const [name, r] of [
     ['bare node:http (baseline)', bareResult],
     ['Latchkey', latchkeyResult],

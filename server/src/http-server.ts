@@ -2,10 +2,10 @@
  * Serving a Latchkey over HTTP, and stopping gracefully: stop accepting, let in-flight requests finish (up to a
  * timeout, then cut them), close the database last.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { LatchkeyError } from '@latchkey/schema';
 import type { Latchkey } from './latchkey';
 import type { Logger } from './platform/logging/logger';
@@ -19,11 +19,17 @@ export interface RunningServer {
 
 export async function startHttpServer(latchkey: Latchkey, logger: Logger): Promise<RunningServer> {
   const { port, host, shutdownTimeoutMs } = latchkey.config;
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: latchkey.app.fetch, port, hostname: host }, () =>
-      resolve(s as Server),
-    ) as Server;
-    s.once('error', reject);
+  const honoListener = getRequestListener(latchkey.app.fetch, { hostname: host });
+  // Routes answered on node:http first (the hot connection read); everything else goes through Hono.
+  const server = createServer((request, response) => {
+    if (!latchkey.nodeRoutes.some((route) => route(request, response))) void honoListener(request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   server.keepAliveTimeout = 65_000;
   server.on('upgrade', (request, socket, head) => {

@@ -17,6 +17,7 @@ import type { Db } from '../platform/database/database';
 import type { Logger } from '../platform/logging/logger';
 import type { OutboundFetch } from '../platform/outbound/outbound.types';
 import type { ProviderService } from '../providers/provider.service';
+import type { ConnectionReadCache } from './connection-read-cache';
 import type { CredentialService, FreshConnection } from './credential.types';
 import { type RenewResult, renewCredentials } from './credential-renewal';
 import type { FetchTracker } from './fetch-tracker';
@@ -40,6 +41,8 @@ export interface CredentialServiceDeps {
   policy: RefreshPolicy;
   allowPrivateUrls: boolean;
   fetchTracker: FetchTracker;
+  /** Serves reads of tokens that are not due from memory; absent, every read goes to the database. */
+  readCache?: ConnectionReadCache | undefined;
   onEventsCommitted?: ((eventIds: string[]) => void) | undefined;
 }
 
@@ -219,6 +222,20 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
 
   return {
     async getFresh(environmentId, providerConfigKey, connectionId, options = {}) {
+      const force = options.force === true;
+      const cache = options.cached === false || force ? undefined : deps.readCache;
+      const hit = cache?.get(environmentId, providerConfigKey, connectionId);
+      if (hit !== undefined && !isDue(hit.row, hit.provider, policy)) {
+        return {
+          row: withLastFetched(hit.row, deps.fetchTracker.touch(hit.row.id)),
+          integrationKey: hit.integration.unique_key,
+          integrationId: hit.integration.id,
+          provider: hit.provider,
+          credentials: hit.credentials,
+          refreshed: false,
+        };
+      }
+      const generation = cache?.generation();
       const integration = await findIntegrationRow(db, environmentId, providerConfigKey);
       if (integration === undefined)
         throw new NotFoundError('unknown_provider_config', 'Provider does not exists');
@@ -227,9 +244,9 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
       const provider = await deps.providers.resolve(environmentId, row.provider);
       if (provider === undefined)
         throw new NotFoundError('unknown_provider', `Provider ${row.provider} is unknown.`);
-      deps.fetchTracker.touch(row.id);
+      const previousRead = deps.fetchTracker.touch(row.id);
       const fresh = (r: ConnectionRow, credentials: Credentials, refreshed: boolean): FreshConnection => ({
-        row: r,
+        row: withLastFetched(r, previousRead),
         integrationKey: integration.unique_key,
         integrationId: integration.id,
         provider,
@@ -237,9 +254,18 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
         refreshed,
       });
 
-      const force = options.force === true;
       const credentials = open(row);
-      if (!force && !isDue(row, provider, policy)) return fresh(row, credentials, false);
+      if (!force && !isDue(row, provider, policy)) {
+        if (cache !== undefined && generation !== undefined) {
+          cache.set(generation, environmentId, providerConfigKey, {
+            integration: { id: integration.id, unique_key: integration.unique_key },
+            row,
+            provider,
+            credentials,
+          });
+        }
+        return fresh(row, credentials, false);
+      }
       if (!isRefreshable(row) || (credentials.type === 'OAUTH2' && credentials.refresh_token === undefined)) {
         if (!force) return fresh(row, credentials, false);
         // Nango silently returns the old token here; saying so is more useful.
@@ -277,6 +303,13 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
       }
     },
   };
+}
+
+/** The row as a reader sees it: `last_fetched_at` includes reads noted in memory but not yet written. */
+function withLastFetched(row: ConnectionRow, previousRead: Date | undefined): ConnectionRow {
+  if (previousRead === undefined) return row;
+  if (row.last_fetched_at !== null && row.last_fetched_at >= previousRead) return row;
+  return { ...row, last_fetched_at: previousRead };
 }
 
 interface RenewFailure {

@@ -23,6 +23,10 @@ export interface CredentialService {
     environmentId: string,
     providerConfigKey: string,
     connectionId: string,
-    options?: { force?: boolean },
+    options?: {
+      force?: boolean;
+      /** False reads the database even for a token that is not due (a caller about to hand out a refresh token). */
+      cached?: boolean;
+    },
   ): Promise<FreshConnection>;
 }

@@ -6,13 +6,18 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/database/database';
 
 export interface FetchTracker {
-  touch(connectionRowId: string): void;
+  /** Notes a read now; returns the previous read this process noted, if any (newer than the stored value). */
+  touch(connectionRowId: string): Date | undefined;
   flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** Remembered previous reads; beyond this many connections the memory is dropped and starts over. */
+const MAX_REMEMBERED = 100_000;
+
 export function createFetchTracker(db: Db, intervalMs = 1000): FetchTracker {
   let pending = new Map<string, Date>();
+  const lastRead = new Map<string, Date>();
   const flush = async () => {
     if (pending.size === 0) return;
     const batch = pending;
@@ -29,7 +34,12 @@ export function createFetchTracker(db: Db, intervalMs = 1000): FetchTracker {
   timer.unref();
   return {
     touch: (id) => {
-      pending.set(id, new Date());
+      const now = new Date();
+      const previous = lastRead.get(id);
+      if (previous === undefined && lastRead.size >= MAX_REMEMBERED) lastRead.clear();
+      lastRead.set(id, now);
+      pending.set(id, now);
+      return previous;
     },
     flush,
     async stop() {

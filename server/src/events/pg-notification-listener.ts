@@ -21,6 +21,8 @@ export function listenForNotifications(options: {
   onNotification: (payload: string | undefined) => void;
   /** After every successful (re)connection; the first included. */
   onListening: () => void;
+  /** When an established connection drops: notifications are lost until `onListening` fires again. */
+  onLost?: () => void;
 }): NotificationListener {
   let client: pg.Client | undefined;
   let closed = false;
@@ -35,7 +37,10 @@ export function listenForNotifications(options: {
     // Errors surface here for an idle client; the 'end' handler below schedules the reconnect.
     next.on('error', (error) => options.logger.warn({ err: error }, 'LISTEN connection error'));
     next.on('end', () => {
-      if (client === next) client = undefined;
+      if (client === next) {
+        client = undefined;
+        if (!closed) options.onLost?.();
+      }
       if (!closed) scheduleReconnect();
     });
     try {

@@ -2,10 +2,11 @@
  * API keys and session tokens are high-entropy random values, so a plain SHA-256 is enough to store them (no slow
  * KDF needed: there is nothing to brute-force). Lookups go by hash; the final comparison is constant-time.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  // The one-shot form: every authenticated request hashes its key, and it skips the Hash object.
+  return hash('sha256', secret, 'hex');
 }
 
 export function hashesEqual(a: string, b: string): boolean {

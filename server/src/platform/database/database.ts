@@ -15,6 +15,7 @@ import type {
 import type { IntegrationTable } from '../../integrations/integration.table';
 import type { OperationMessageTable, OperationTable } from '../../logs/operation.table';
 import type { CustomProviderTable } from '../../providers/custom-provider.table';
+import { createWriteWatch, type WriteWatch } from './write-watch';
 
 export interface Database {
   environments: EnvironmentTable;
@@ -42,15 +43,28 @@ export type DatabaseTarget =
  * The same queries and migrations run on both.
  */
 export function createDatabase(target: DatabaseTarget): Db {
+  const { plugin, watch } = createWriteWatch();
+  let db: Db;
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [plugin] });
+  } else {
+    db = new Kysely<Database>({
+      dialect: new PGliteDialect({
+        pglite: () => PGlite.create(target.dataDir === undefined ? {} : { dataDir: target.dataDir }),
+      }),
+      plugins: [plugin],
+    });
   }
-  return new Kysely<Database>({
-    dialect: new PGliteDialect({
-      pglite: () => PGlite.create(target.dataDir === undefined ? {} : { dataDir: target.dataDir }),
-    }),
-  });
+  writeWatches.set(db, watch);
+  return db;
+}
+
+const writeWatches = new WeakMap<Db, WriteWatch>();
+
+/** The write watch of a database built by `createDatabase`; undefined for any other (caches then stay off). */
+export function writeWatchOf(db: Db): WriteWatch | undefined {
+  return writeWatches.get(db);
 }

@@ -14,6 +14,29 @@ export interface CorsOptions {
 
 const ALLOW_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH';
 
+/** What the REST API allows and exposes (the fast connection read sends the same). */
+export const REST_CORS: CorsOptions = {
+  maxAgeSeconds: 600,
+  allowHeaders: [
+    'Authorization',
+    'Content-Type',
+    'Accept',
+    'Provider-Config-Key',
+    'Connection-Id',
+    'Nango-Is-Sync',
+    'Nango-Is-Dry-Run',
+    'Nango-Activity-Log-Id',
+    'X-Request-Id',
+  ],
+  exposeHeaders: [
+    'X-Request-Id',
+    'X-Nango-Signature',
+    'X-RateLimit-Limit',
+    'X-RateLimit-Remaining',
+    'X-RateLimit-Reset',
+  ],
+};
+
 export function cors(options: CorsOptions): MiddlewareHandler<RestEnv> {
   const allowHeaders = options.allowHeaders.join(',');
   const exposeHeaders = options.exposeHeaders.join(',');
