@@ -3,10 +3,13 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensureWidgetBuild } from './ensure-widget-build.mjs';
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 const outDir = path.join(root, '.test-results');
 mkdirSync(outDir, { recursive: true });
+// The hosted connect page and the widget's browser tests need the widget built.
+ensureWidgetBuild();
 const outFile = path.join(outDir, 'vitest.json');
 
 const result = spawnSync(

@@ -4,6 +4,8 @@
  */
 import { type Catalog, loadCatalog } from '@latchkey/providers';
 import type { Hono } from 'hono';
+import { createFlowResultBus } from './auth-flows/flow-results';
+import { createConnectionReadCache } from './credentials/connection-read-cache';
 import { DEFAULT_REFRESH_POLICY } from './credentials/refresh-policy';
 import { type RefreshScheduler, startRefreshScheduler } from './credentials/refresh-scheduler';
 import type { CreatedEnvironment } from './environments/environment.service';
@@ -18,6 +20,7 @@ import { createOutboundFetch } from './platform/outbound/outbound-fetch';
 import { LATCHKEY_VERSION } from './platform/version';
 import { createServices, type Services } from './services';
 import { createHttpApp } from './transports/http-app';
+import { createFastConnectionRead, type NodeRoute } from './transports/rest/fast-connection-read';
 import type { RestEnv } from './transports/rest/rest-env';
 import { createWebSocketRoutes, type WebSocketRoutes } from './transports/websocket/websocket-routes';
 import { startWebhookWorker, type WebhookWorker } from './webhooks/webhook-worker';
@@ -29,6 +32,8 @@ export interface Latchkey {
   catalog: Catalog;
   services: Services;
   app: Hono<RestEnv>;
+  /** Routes served on node:http ahead of `app` (each returns false for requests it leaves to `app`). */
+  nodeRoutes: NodeRoute[];
   /** WebSocket endpoints by path; http-server.ts routes upgrade requests here. */
   webSockets: WebSocketRoutes;
   /** Environments this start created (first boot), with their secret keys in clear. */
@@ -66,6 +71,16 @@ export async function createLatchkey(
       logger: options.logger,
       listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined,
     });
+    const readCache = createConnectionReadCache({
+      db,
+      logger: options.logger,
+      listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined,
+    });
+    const flowResults = createFlowResultBus({
+      db,
+      logger: options.logger,
+      listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined,
+    });
     let webhookWorker: WebhookWorker | undefined;
     const services = createServices({
       db,
@@ -77,6 +92,8 @@ export async function createLatchkey(
       connectSessionTtlSeconds: config.connectSessionTtlSeconds,
       refreshPolicy,
       eventBus,
+      readCache,
+      flowResults,
       onDeliveriesQueued: () => webhookWorker?.wake(),
     });
     const refresher = startRefreshScheduler({
@@ -95,6 +112,8 @@ export async function createLatchkey(
       await Promise.all([refresher.stop(), webhookWorker?.stop()]);
       await services.fetchTracker.stop();
       await eventBus.close();
+      await readCache.close();
+      await flowResults.close();
     };
     const createdEnvironments = await services.environments.ensureDefaults({
       bootstrapSecretKey: config.bootstrapSecretKey,
@@ -107,8 +126,9 @@ export async function createLatchkey(
       logger: options.logger,
       bodyLimit: config.bodyLimit,
       webSockets,
+      websocketPath: config.websocketPath,
     });
-    await eventBus.start();
+    await Promise.all([eventBus.start(), readCache.start(), flowResults.start()]);
     if (config.webhooks.enabled) {
       webhookWorker = startWebhookWorker({
         db,
@@ -136,6 +156,7 @@ export async function createLatchkey(
       catalog,
       services,
       app,
+      nodeRoutes: [createFastConnectionRead({ services, logger: options.logger })],
       webSockets,
       createdEnvironments,
       refresher,

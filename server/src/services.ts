@@ -2,6 +2,7 @@
 import type { Catalog } from '@latchkey/providers';
 import { type ApiKeyService, createApiKeyService } from './api-keys/api-key.service';
 import { type AuthFlowService, createAuthFlowService } from './auth-flows/auth-flow.service';
+import { createFlowResultBus, type FlowResultBus } from './auth-flows/flow-results';
 import {
   type ConnectSessionService,
   createConnectSessionService,
@@ -12,6 +13,8 @@ import {
   type ConnectionAdminService,
   createConnectionAdminService,
 } from './connections/connection-admin.service';
+import { type ConnectionPageService, createConnectionPageService } from './connections/connection-page';
+import type { ConnectionReadCache } from './credentials/connection-read-cache';
 import { createCredentialService, type RefreshingCredentialService } from './credentials/credential.service';
 import { createFetchTracker, type FetchTracker } from './credentials/fetch-tracker';
 import { DEFAULT_REFRESH_POLICY, type RefreshPolicy } from './credentials/refresh-policy';
@@ -48,7 +51,11 @@ export interface Services {
   connections: ConnectionService;
   /** List, patch, delete, metadata and import. */
   connectionAdmin: ConnectionAdminService;
+  /** Keyset pages of connections (the typed APIs' cursor pagination). */
+  connectionPages: ConnectionPageService;
   authFlows: AuthFlowService;
+  /** Outcomes of popup flows, for the frontend SDK's WebSocket (this instance's and, on PostgreSQL, others'). */
+  flowResults: FlowResultBus;
   connectUi: ConnectUiService;
   logs: LogService;
   credentials: RefreshingCredentialService;
@@ -72,6 +79,10 @@ export interface ServiceDeps {
   refreshPolicy?: RefreshPolicy;
   /** Live auth events; latchkey.ts passes one that listens across instances. Absent: in-process only. */
   eventBus?: EventBus;
+  /** Popup flow outcomes; latchkey.ts passes one that hears other instances. Absent: in-process only. */
+  flowResults?: FlowResultBus;
+  /** Serves reads of fresh tokens from memory; latchkey.ts passes one that hears other instances' writes. */
+  readCache?: ConnectionReadCache;
   /** Wakes the webhook worker (a replayed delivery goes out at once). */
   onDeliveriesQueued?: () => void;
 }
@@ -115,6 +126,7 @@ export function createServices(deps: ServiceDeps): Services {
     policy: deps.refreshPolicy ?? DEFAULT_REFRESH_POLICY,
     allowPrivateUrls: deps.allowPrivateUrls,
     fetchTracker,
+    readCache: deps.readCache,
     onEventsCommitted,
   });
   const connections = createConnectionService({ db, vault, credentials, onEventsCommitted });
@@ -135,6 +147,7 @@ export function createServices(deps: ServiceDeps): Services {
     outbound: createOutboundStream({ allowPrivateUrls: deps.allowPrivateUrls }),
     allowPrivateUrls: deps.allowPrivateUrls,
   });
+  const flowResults = deps.flowResults ?? createFlowResultBus({ db, logger: deps.logger });
   const authFlows = createAuthFlowService({
     db,
     vault,
@@ -148,6 +161,7 @@ export function createServices(deps: ServiceDeps): Services {
     publicUrl: deps.publicUrl,
     allowPrivateUrls: deps.allowPrivateUrls,
     logger: deps.logger,
+    flowResults,
   });
   const connectUi = createConnectUiService({ integrations, providers });
   return {
@@ -159,7 +173,9 @@ export function createServices(deps: ServiceDeps): Services {
     connectSessions,
     connections,
     connectionAdmin,
+    connectionPages: createConnectionPageService({ db }),
     authFlows,
+    flowResults,
     connectUi,
     logs,
     credentials,

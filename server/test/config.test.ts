@@ -62,6 +62,8 @@ describe('configuration', () => {
     [{ LATCHKEY_PUBLIC_URL: 'ftp://x' }, 'LATCHKEY_PUBLIC_URL'],
     [{ LATCHKEY_ALLOW_PRIVATE_URLS: 'maybe' }, 'LATCHKEY_ALLOW_PRIVATE_URLS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ LATCHKEY_WEBSOCKET_PATH: 'ws' }, 'LATCHKEY_WEBSOCKET_PATH'],
+    [{ LATCHKEY_WEBSOCKET_PATH: '/ws?x=1' }, 'LATCHKEY_WEBSOCKET_PATH'],
   ])('stops on %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -73,6 +75,13 @@ describe('configuration', () => {
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as ConfigError).message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
     expect((error as ConfigError).message).not.toContain('\n');
+  });
+
+  it('serves the frontend WebSocket on the root path unless told otherwise, without a trailing slash', () => {
+    expect(loadConfig({ LATCHKEY_DATA_DIR: dataDir() }).websocketPath).toBe('/');
+    expect(
+      loadConfig({ LATCHKEY_DATA_DIR: dataDir(), LATCHKEY_WEBSOCKET_PATH: '/nango/ws/' }).websocketPath,
+    ).toBe('/nango/ws');
   });
 
   it('never echoes a bad encryption key back', () => {

@@ -20,6 +20,7 @@ export const booleanStringSchema = z.union([z.boolean(), z.string()]).transform(
 export function listParamSchema<T extends string>(values: readonly [T, ...T[]]) {
   return z
     .union([z.string(), z.array(z.string())])
+    .describe(`Any of ${values.join(', ')}: repeated, or comma-separated.`)
     .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(',')))
     .pipe(z.array(z.enum(values)));
 }

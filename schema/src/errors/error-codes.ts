@@ -36,6 +36,10 @@ export const ERROR_CODES = {
   invalid_state: { status: 400, message: 'Unknown, expired or already used OAuth state.' },
   authorization_denied: { status: 400, message: 'The authorization was denied.' },
   invalid_callback: { status: 400, message: 'The OAuth callback is missing required parameters.' },
+  invalid_return_url: {
+    status: 400,
+    message: 'return_url must be an http(s) URL on the origin of the page that started the flow.',
+  },
   issuer_mismatch: {
     status: 400,
     message: 'The callback came from another authorization server (iss mismatch).',
@@ -90,6 +94,10 @@ export const ERROR_CODES = {
   server_error: { status: 500, message: 'An unexpected error occurred.' },
   decryption_failed: { status: 500, message: 'Stored data could not be decrypted.' },
   service_unavailable: { status: 503, message: 'The service is unavailable.' },
+  hosted_page_not_built: {
+    status: 503,
+    message: 'The hosted connect page is not built: run `pnpm --filter ./widget build`.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

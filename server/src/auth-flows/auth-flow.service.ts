@@ -10,6 +10,8 @@ import type { Logger } from '../platform/logging/logger';
 import type { OutboundFetch } from '../platform/outbound/outbound.types';
 import { createDirectFlows, type DirectFlows } from './direct-flows';
 import type { FlowRequestDeps } from './flow-request';
+import { reportFlowResults } from './flow-result-reporting';
+import type { FlowResultBus } from './flow-results';
 import { createFlowSteps } from './flow-steps';
 import { createRedirectFlows, type RedirectFlows } from './redirect-flows';
 
@@ -26,9 +28,14 @@ export interface AuthFlowDeps extends FlowRequestDeps {
   publicUrl: string;
   allowPrivateUrls: boolean;
   logger: Logger;
+  /** Where popup flow outcomes go for the frontend SDK's WebSocket. */
+  flowResults: FlowResultBus;
 }
 
 export function createAuthFlowService(deps: AuthFlowDeps): AuthFlowService {
   const steps = createFlowSteps(deps);
-  return { ...createRedirectFlows(deps, steps), ...createDirectFlows(deps, steps) };
+  return {
+    ...reportFlowResults(createRedirectFlows(deps, steps), deps.flowResults),
+    ...createDirectFlows(deps, steps),
+  };
 }

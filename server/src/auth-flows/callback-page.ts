@@ -14,15 +14,19 @@ export interface CallbackOutcome {
   error: LatchkeyError | undefined;
   /** Where the result may be posted; undefined posts nowhere but the BroadcastChannel. */
   openerOrigin: string | undefined;
+  /** The widget's flow nonce, echoed so the widget can tell its own flow's message (Nango's SDK ignores it). */
+  latchkeyNonce?: string | undefined;
 }
 
 export function renderCallbackPage(outcome: CallbackOutcome): { status: number; html: string; csp: string } {
   const nonce = randomBytes(16).toString('base64');
+  const echoed = outcome.latchkeyNonce === undefined ? {} : { latchkeyNonce: outcome.latchkeyNonce };
   const message = outcome.ok
     ? {
         type: 'nango_oauth_callback_success',
         providerConfigKey: outcome.providerConfigKey,
         connectionId: outcome.connectionId,
+        ...echoed,
       }
     : {
         type: 'nango_oauth_callback_error',
@@ -30,6 +34,7 @@ export function renderCallbackPage(outcome: CallbackOutcome): { status: number; 
           message: outcome.error?.message ?? 'Unknown error',
           errorType: outcome.error?.code ?? 'unknown_error',
         },
+        ...echoed,
       };
   const data = JSON.stringify({
     message,

@@ -16,6 +16,7 @@ import type { IntegrationForFlow, IntegrationService } from '../integrations/int
 import type { Db } from '../platform/database/database';
 import type { ProviderService } from '../providers/provider.service';
 import { validateConnectionConfig } from './connection-config';
+import { LATCHKEY_NONCE_PATTERN } from './return-url';
 
 const stringMap = z.record(z.string().max(255), z.unknown());
 
@@ -30,6 +31,13 @@ export const flowQuerySchema = z
     authorization_params: stringMap.optional(),
     user_scope: z.string().max(4000).optional(),
     ws_client_id: z.string().max(100).optional(),
+    /** The widget's flow nonce (32 hex), echoed back with the result. */
+    latchkey_nonce: z
+      .string()
+      .regex(LATCHKEY_NONCE_PATTERN, 'must be 32 lowercase hex characters')
+      .optional(),
+    /** Redirect mode: the app page to come back to (checked against the request's origin). */
+    return_url: z.string().max(2048).optional(),
     credentials: stringMap.optional(),
     token_id: z.string().max(1024).optional(),
     token_secret: z.string().max(1024).optional(),
@@ -40,6 +48,8 @@ export type FlowQuery = z.infer<typeof flowQuerySchema>;
 export interface FlowContext {
   settings: FlowSettings;
   session: ConnectSession | null;
+  /** The session that started the flow; kept across the redirect, where `session` is not reloaded. */
+  connectSessionId: string | null;
   integration: IntegrationForFlow;
   provider: Provider;
   connectionId: string;
@@ -159,6 +169,7 @@ export async function authorizeFlowRequest(
   return {
     settings,
     session,
+    connectSessionId: session?.id ?? null,
     integration,
     provider,
     connectionId,

@@ -18,7 +18,7 @@ export interface FlowSuccess {
 
 export type StoredContext = Pick<
   FlowContext,
-  'settings' | 'integration' | 'provider' | 'connectionId' | 'endUser' | 'tags'
+  'settings' | 'integration' | 'provider' | 'connectionId' | 'endUser' | 'tags' | 'connectSessionId'
 >;
 
 export interface FlowSteps {
@@ -69,6 +69,7 @@ export function createFlowSteps(deps: {
         scopes: extra.scopes,
         endUser: context.endUser,
         tags: context.tags,
+        connectSessionId: context.connectSessionId,
       });
       await log.info(
         saved.operation === 'creation' ? 'connection created' : 'connection credentials overridden',

@@ -19,6 +19,10 @@ export interface OAuthSessionTable {
   ws_client_id: string | null;
   /** Origin of the page that opened the flow, when known: the callback page posts its result only there. */
   opener_origin: string | null;
+  /** The widget's flow nonce, echoed to the opener (the widget checks it; the server only carries it). */
+  latchkey_nonce: ColumnType<string | null, string | null | undefined, never>;
+  /** Redirect mode: where the browser goes back after the callback (same origin as the page that started the flow). */
+  return_url: ColumnType<string | null, string | null | undefined, never>;
   expires_at: Date;
   created_at: ColumnType<Date, Date | undefined, never>;
 }

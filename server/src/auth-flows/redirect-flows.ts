@@ -25,6 +25,7 @@ import { buildAuthorizationUrl } from './oauth2/authorization-url';
 import { expectedIssuerOf, processAuthorizationCallback } from './oauth2/callback-params';
 import { authorizationCodeRequest } from './oauth2/token-request';
 import { processTokenResponse } from './oauth2/token-response';
+import { checkReturnUrl } from './return-url';
 
 /** An authorization left unfinished for this long is void (Nango keeps them two days). */
 export const OAUTH_SESSION_TTL_MS = 60 * 60 * 1000;
@@ -36,6 +37,10 @@ export interface CallbackResult {
   connectionId: string | undefined;
   openerOrigin: string | undefined;
   wsClientId: string | undefined;
+  /** The widget's nonce, echoed to the opener or the return URL. */
+  latchkeyNonce: string | undefined;
+  /** Redirect mode: where the browser goes back with the result. */
+  returnUrl: string | undefined;
 }
 
 export interface RedirectFlows {
@@ -43,7 +48,11 @@ export interface RedirectFlows {
   startRedirectFlow(
     integrationKey: string,
     query: FlowQuery,
-    options: { openerOrigin?: string | undefined },
+    options: {
+      openerOrigin?: string | undefined;
+      /** Origin of the starting page as the browser reported it (Origin or Referer); `return_url` must match it. */
+      requestOrigin?: string | undefined;
+    },
   ): Promise<URL>;
   /** `GET /oauth/callback`: never throws for an expected failure; the result says what to show. */
   completeCallback(query: URLSearchParams): Promise<CallbackResult>;
@@ -237,6 +246,7 @@ export function createRedirectFlows(deps: RedirectFlowDeps, steps: FlowSteps): R
     return {
       settings,
       session: null,
+      connectSessionId: row.connect_session_id,
       integration: loaded,
       provider,
       connectionId: row.connection_id,
@@ -252,6 +262,8 @@ export function createRedirectFlows(deps: RedirectFlowDeps, steps: FlowSteps): R
 
   return {
     async startRedirectFlow(integrationKey, query, options) {
+      const returnUrl =
+        query.return_url === undefined ? undefined : checkReturnUrl(query.return_url, options.requestOrigin);
       const context = await authorizeFlowRequest(deps, integrationKey, query, ['OAUTH2', 'OAUTH1']);
       requireClient(context);
       const { provider } = context;
@@ -284,6 +296,8 @@ export function createRedirectFlows(deps: RedirectFlowDeps, steps: FlowSteps): R
           scopes: JSON.stringify(context.scopes),
           ws_client_id: query.ws_client_id ?? null,
           opener_origin: options.openerOrigin ?? null,
+          latchkey_nonce: query.latchkey_nonce ?? null,
+          return_url: returnUrl?.href ?? null,
           expires_at: new Date(Date.now() + OAUTH_SESSION_TTL_MS),
         });
         void deleteExpiredOAuthSessions(db, new Date(Date.now() - OAUTH_SESSION_TTL_MS)).catch(() => {});
@@ -319,6 +333,8 @@ export function createRedirectFlows(deps: RedirectFlowDeps, steps: FlowSteps): R
           connectionId: result.connectionId,
           openerOrigin: row.opener_origin ?? undefined,
           wsClientId: row.ws_client_id ?? undefined,
+          latchkeyNonce: row.latchkey_nonce ?? undefined,
+          returnUrl: row.return_url ?? undefined,
         };
       } catch (error) {
         return failure(await steps.recordFailure(log, error), row);
@@ -335,6 +351,8 @@ function failure(error: LatchkeyError, row: OAuthSessionRow | undefined): Callba
     connectionId: row?.connection_id,
     openerOrigin: row?.opener_origin ?? undefined,
     wsClientId: row?.ws_client_id ?? undefined,
+    latchkeyNonce: row?.latchkey_nonce ?? undefined,
+    returnUrl: row?.return_url ?? undefined,
   };
 }
 

@@ -7,6 +7,7 @@ import type { FieldDeclaration } from '@latchkey/providers';
 import type { IntegrationService } from '../integrations/integration.service';
 import type { ProviderService } from '../providers/provider.service';
 import type { ConnectSession } from './connect-session.service';
+import { connectSessionAuth } from './session-auth';
 
 export interface ConnectUiIntegration {
   unique_key: string;
@@ -38,11 +39,7 @@ export function createConnectUiService(deps: {
 }): ConnectUiService {
   return {
     async describeSession(session) {
-      const auth = {
-        environment: session.environment,
-        scopes: ['environment:integrations:read', 'environment:providers:read'],
-        allowedIntegrations: session.allowedIntegrations,
-      };
+      const auth = connectSessionAuth(session);
       const integrations: ConnectUiIntegration[] = [];
       for (const integration of await deps.integrations.list(auth)) {
         const provider = await deps.providers.resolve(session.environment.id, integration.provider);

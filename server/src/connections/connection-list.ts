@@ -15,12 +15,27 @@ export interface ListedConnectionRow extends ConnectionRow {
   failed_operation_id: string | null;
 }
 
+/** Nango's filters, plus the refresh state (GraphQL, tRPC); paging is the caller's. */
+export type ConnectionFilter = Omit<ListConnectionsQuery, 'limit' | 'page'> & {
+  refreshState?: ConnectionListItem['refresh_state'] | undefined;
+};
+
 export async function listConnectionRows(
   db: Db,
   environmentId: string,
   filter: ListConnectionsQuery,
 ): Promise<ListedConnectionRow[]> {
   const limit = filter.limit ?? DEFAULT_CONNECTION_LIST_LIMIT;
+  return filteredConnections(db, environmentId, filter)
+    .orderBy('c.created_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(limit)
+    .offset((filter.page ?? 0) * limit)
+    .execute();
+}
+
+/** The environment's connections matching the filter, with what a list item shows; unordered, unlimited. */
+export function filteredConnections(db: Db, environmentId: string, filter: ConnectionFilter) {
   let query = db
     .selectFrom('connections as c')
     .innerJoin('integrations as i', 'i.id', 'c.integration_id')
@@ -60,13 +75,8 @@ export async function listConnectionRows(
       sql<boolean>`exists (select 1 from jsonb_each_text(c.tags) t where lower(t.key) = lower(${key}) and t.value = ${value})`,
     );
   }
-
-  return query
-    .orderBy('c.created_at', 'desc')
-    .orderBy('c.id', 'desc')
-    .limit(limit)
-    .offset((filter.page ?? 0) * limit)
-    .execute();
+  if (filter.refreshState !== undefined) query = query.where('c.refresh_state', '=', filter.refreshState);
+  return query;
 }
 
 export function presentListItem(row: ListedConnectionRow): ConnectionListItem {

@@ -2,7 +2,13 @@
  * Connections: one end user's credentials for one integration. Credentials are sealed in the vault, bound to the
  * (integration, connection id) pair; they leave this service only in the API's credential shapes.
  */
-import { type ConnectionOutput, type Credentials, ForbiddenError, NotFoundError } from '@latchkey/schema';
+import {
+  type ConnectionOutput,
+  type Credentials,
+  ForbiddenError,
+  LatchkeyError,
+  NotFoundError,
+} from '@latchkey/schema';
 import { type AuthContext, canAccess, requireScope } from '../auth/auth-context';
 import type { CredentialService } from '../credentials/credential.types';
 import { recordAuthEvent } from '../events/auth-event.recorder';
@@ -29,6 +35,8 @@ export interface SaveConnectionInput {
   metadata?: Record<string, unknown>;
   /** Sets the connection's own webhook URL when given; null clears it. */
   webhookUrlOverride?: string | null;
+  /** The connect session whose flow saved this, recorded on the auth event. */
+  connectSessionId?: string | null;
 }
 
 export interface SavedConnection {
@@ -108,6 +116,7 @@ export function createConnectionService(deps: {
             tags: row.tags,
             endUser: row.end_user,
             webhookUrlOverride: row.webhook_url_override,
+            connectSessionId: input.connectSessionId,
           });
           return { row, operation, eventId: event.id };
         })
@@ -128,15 +137,22 @@ export function createConnectionService(deps: {
       if (!withCredentials) {
         // Without the credentials scope nothing is refreshed or decrypted: the record alone is returned.
         const integration = await findIntegrationRow(db, auth.environment.id, providerConfigKey);
-        if (integration === undefined)
-          throw new NotFoundError('unknown_provider_config', 'Provider does not exists');
+        if (integration === undefined) throw unknownIntegrationOnRead();
         const row = await findConnectionRowByKey(db, integration.id, connectionId);
         if (row === undefined) throw new NotFoundError('not_found', 'Failed to find connection');
         return present(row, integration.unique_key, undefined);
       }
-      const fresh = await deps.credentials.getFresh(auth.environment.id, providerConfigKey, connectionId, {
-        force: options.forceRefresh === true,
-      });
+      const fresh = await deps.credentials
+        .getFresh(auth.environment.id, providerConfigKey, connectionId, {
+          force: options.forceRefresh === true,
+          // A refresh token is handed out from the database: a rotation by another instance shows there at once.
+          cached: options.includeRefreshToken !== true,
+        })
+        .catch((error: unknown) => {
+          throw error instanceof LatchkeyError && error.code === 'unknown_provider_config'
+            ? unknownIntegrationOnRead()
+            : error;
+        });
       return present(fresh.row, fresh.integrationKey, fresh.credentials, {
         includeRefreshToken: options.includeRefreshToken === true,
       });
@@ -188,17 +204,49 @@ export function present(
     webhook_url_override: row.webhook_url_override,
     created_at: nangoTimestamp(row.created_at),
     updated_at: nangoTimestamp(row.updated_at),
-    last_fetched_at: row.last_fetched_at === null ? null : nangoTimestamp(row.last_fetched_at),
-    credentials: options.includeRefreshToken === true ? shown : stripRefreshTokens(shown),
+    // Not remembered: it is a new Date on nearly every read.
+    last_fetched_at:
+      row.last_fetched_at === null ? null : row.last_fetched_at.toISOString().replace('Z', '+00:00'),
+    credentials: options.includeRefreshToken === true ? shown : withoutRefreshTokens(shown),
     refresh_state: row.refresh_state,
   };
 }
 
+/**
+ * Rows served from the read cache keep the same Date and credential objects from read to read; remembering what was
+ * derived from them saves most of the formatting on the hot path. Weak keys: nothing outlives its row.
+ */
+const formattedDates = new WeakMap<Date, string>();
+const strippedCredentials = new WeakMap<object, unknown>();
+
 function nangoTimestamp(date: Date): string {
-  return date.toISOString().replace('Z', '+00:00');
+  let formatted = formattedDates.get(date);
+  if (formatted === undefined) {
+    formatted = date.toISOString().replace('Z', '+00:00');
+    formattedDates.set(date, formatted);
+  }
+  return formatted;
+}
+
+function withoutRefreshTokens<T extends object>(credentials: T): T {
+  let stripped = strippedCredentials.get(credentials) as T | undefined;
+  if (stripped === undefined) {
+    // Shared by every response built from this row: frozen, so no caller can change another's answer.
+    stripped = deepFreeze(stripRefreshTokens(credentials));
+    strippedCredentials.set(credentials, stripped);
+  }
+  return stripped;
 }
 
 /** Removes every key that spells "refresh token" in any case or separator, at any depth (compat doc 2.3). */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export function stripRefreshTokens<T>(value: T): T {
   if (Array.isArray(value)) return value.map(stripRefreshTokens) as T;
   if (value !== null && typeof value === 'object') {
@@ -209,4 +257,12 @@ export function stripRefreshTokens<T>(value: T): T {
     ) as T;
   }
   return value;
+}
+
+/**
+ * Reading one connection of an unknown integration is a 400 in Nango (compat doc 1.5), unlike the 404 of the proxy
+ * and the direct-credential endpoints; callers may branch on the status.
+ */
+function unknownIntegrationOnRead(): LatchkeyError {
+  return new LatchkeyError('unknown_provider_config', 'Provider does not exists', { status: 400 });
 }

@@ -28,6 +28,8 @@ export interface AuthEventInput {
   error?: { type: string; description: string } | undefined;
   /** The connection's own webhook URL, which replaces the environment's primary and drops its secondary. */
   webhookUrlOverride?: string | null | undefined;
+  /** The connect session whose flow produced this event (its live stream shows it). */
+  connectSessionId?: string | null | undefined;
 }
 
 export async function recordAuthEvent(trx: Db, input: AuthEventInput): Promise<AuthEventRow> {
@@ -81,6 +83,7 @@ export async function recordAuthEvent(trx: Db, input: AuthEventInput): Promise<A
       success: input.success,
       payload: JSON.stringify(payload),
       webhook_urls: JSON.stringify(urls),
+      connect_session_id: input.connectSessionId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

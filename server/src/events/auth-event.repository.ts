@@ -29,3 +29,21 @@ export async function latestAuthEventId(db: Db, environmentId: string): Promise<
     .executeTakeFirst();
   return row?.max == null ? '0' : String(row.max);
 }
+
+/** The events written by one connect session's flows, after a cursor (the widget's second channel). */
+export async function listSessionAuthEventsAfter(
+  db: Db,
+  connectSessionId: string,
+  afterId: string,
+  limit: number,
+): Promise<AuthEventRow[]> {
+  const rows = await db
+    .selectFrom('auth_events')
+    .selectAll()
+    .where('connect_session_id', '=', connectSessionId)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...row, id: String(row.id) }));
+}

@@ -15,6 +15,8 @@ export interface AuthEventTable {
   payload: ColumnType<AuthEventPayload, string, never>;
   /** Where this event is to be delivered, resolved when it was written (environment URLs or the connection's override). */
   webhook_urls: ColumnType<string[], string | undefined, never>;
+  /** The connect session whose flow wrote this event, for the session's own live stream (the widget's second channel). */
+  connect_session_id: ColumnType<string | null, string | null | undefined, never>;
   created_at: ColumnType<Date, Date | undefined, never>;
 }
 

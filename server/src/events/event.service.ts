@@ -7,6 +7,7 @@ import type { Db } from '../platform/database/database';
 import { latestAuthEventId, listAuthEventsAfter } from './auth-event.repository';
 import type { AuthEventPayload, AuthEventRow } from './auth-event.table';
 import type { EventBus, EventSubscription } from './event-bus';
+import { createSessionEvents, type SessionEvents } from './session-events';
 
 /** Nango's webhook body, with our cursor (`id`) and the commit time. */
 export type AuthEventView = { id: string; created_at: string } & AuthEventPayload;
@@ -17,7 +18,8 @@ export interface EventPage {
   next_cursor: string;
 }
 
-export interface EventService {
+/** Also a connect session's own events (`session-events.ts`), for the widget and the hosted page. */
+export interface EventService extends SessionEvents {
   list(auth: AuthContext, options: { after: string; limit: number }): Promise<EventPage>;
   /** The cursor a stream starts after: the one given, or the newest event's (live events only) when none is. */
   streamCursor(auth: AuthContext, after: string | undefined): Promise<string>;
@@ -31,6 +33,8 @@ export interface EventService {
 export function createEventService(deps: { db: Db; bus: EventBus }): EventService {
   const { db, bus } = deps;
   return {
+    ...createSessionEvents(deps),
+
     async list(auth, { after, limit }) {
       requireScope(auth, 'environment:connections:read');
       const rows = await listAuthEventsAfter(db, auth.environment.id, after, limit);

@@ -3,16 +3,28 @@
  * it. Each transport is built from the same services and none calls another; this file only decides where each lives.
  */
 import type { Hono } from 'hono';
+import { graphqlRoutes } from './graphql/graphql-routes';
 import { createRestApp, type RestAppDeps } from './rest/rest-app';
 import type { RestEnv } from './rest/rest-env';
+import { trpcRoutes } from './trpc/trpc-app';
+import { createNangoFrontendSocket } from './websocket/nango-frontend-socket';
 import type { WebSocketRoutes } from './websocket/websocket-routes';
 
 export interface HttpAppDeps extends RestAppDeps {
   /** Transports that speak WebSocket register their upgrade handlers here; http-server.ts dispatches to them. */
   webSockets: WebSocketRoutes;
+  /** Where the `@nangohq/frontend` WebSocket listens (`LATCHKEY_WEBSOCKET_PATH`). */
+  websocketPath: string;
 }
 
 export function createHttpApp(deps: HttpAppDeps): Hono<RestEnv> {
   const app = createRestApp(deps);
+  app.route('/', trpcRoutes(deps));
+  app.route('/', graphqlRoutes(deps));
+  const frontendSocket = createNangoFrontendSocket({
+    flowResults: deps.services.flowResults,
+    logger: deps.logger,
+  });
+  deps.webSockets.register(deps.websocketPath, frontendSocket.handleUpgrade, frontendSocket.close);
   return app;
 }

@@ -39,8 +39,11 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
 async function read(body: ReadableStream<Uint8Array>, stream: SseStream): Promise<void> {
   const decoder = new TextDecoder();
   let buffer = '';
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
+  // A reader loop rather than `for await`: with the DOM library in the program (pulled in by browser-facing
+  // packages), ReadableStream is typed without an async iterator.
+  const reader = body.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    buffer += decoder.decode(next.value, { stream: true });
     for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);

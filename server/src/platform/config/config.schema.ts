@@ -60,6 +60,13 @@ export const envSchema = z.object({
   LATCHKEY_WEBHOOK_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   LATCHKEY_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   LATCHKEY_BODY_LIMIT: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
+  // Where the frontend SDK's WebSocket connects (its `websocketsPath`); Nango listens on the root path.
+  LATCHKEY_WEBSOCKET_PATH: z
+    .string()
+    .trim()
+    .regex(/^\/[A-Za-z0-9._~\-/]{0,199}$/, 'must be a URL path starting with / (letters, digits, . _ ~ - /)')
+    .transform((value) => (value.length > 1 ? value.replace(/\/+$/, '') || '/' : value))
+    .default('/'),
   LATCHKEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });

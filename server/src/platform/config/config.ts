@@ -23,6 +23,8 @@ export interface Config {
   proactiveRefresh: boolean;
   refreshIntervalSeconds: number;
   shutdownTimeoutMs: number;
+  /** Path of the frontend SDK's WebSocket endpoint (`/` by default, as Nango). */
+  websocketPath: string;
   webhooks: {
     /** Off: deliveries stay queued (another instance, or a later start, sends them). */
     enabled: boolean;
@@ -104,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     proactiveRefresh: vars.LATCHKEY_PROACTIVE_REFRESH,
     refreshIntervalSeconds: vars.LATCHKEY_REFRESH_INTERVAL_SECONDS,
     shutdownTimeoutMs: vars.LATCHKEY_SHUTDOWN_TIMEOUT_MS,
+    websocketPath: vars.LATCHKEY_WEBSOCKET_PATH,
     webhooks: {
       enabled: vars.LATCHKEY_WEBHOOKS,
       pollMs: vars.LATCHKEY_WEBHOOK_POLL_MS,

@@ -8,11 +8,15 @@ import { type Migration, Migrator } from 'kysely/migration';
 import * as foundation from './migrations/2026-11-23T0001-foundation';
 import * as connectionsAndFlows from './migrations/2026-11-23T0002-connections-and-flows';
 import * as lifecycle from './migrations/2026-11-23T0003-lifecycle';
+import * as widgetFlows from './migrations/2026-11-23T0004-widget-flows';
+import * as changeNotify from './migrations/2026-11-23T0005-change-notify';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23T0001-foundation': foundation,
   '2026-11-23T0002-connections-and-flows': connectionsAndFlows,
   '2026-11-23T0003-lifecycle': lifecycle,
+  '2026-11-23T0004-widget-flows': widgetFlows,
+  '2026-11-23T0005-change-notify': changeNotify,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations work on any schema

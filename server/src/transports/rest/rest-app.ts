@@ -8,22 +8,26 @@ import { Hono } from 'hono';
 import type { Db } from '../../platform/database/database';
 import type { Logger } from '../../platform/logging/logger';
 import type { Services } from '../../services';
-import { cors } from './middleware/cors';
+import { cors, REST_CORS } from './middleware/cors';
 import { handleError } from './middleware/error-handler';
 import { jsonBody } from './middleware/json-body';
 import { requestContext } from './middleware/request-context';
 import { secretKeyAuth } from './middleware/secret-key-auth';
+import { openApiRoutes } from './openapi/openapi.routes';
 import type { RestEnv } from './rest-env';
 import { authFlowRoutes } from './routes/auth-flows.routes';
+import { connectSessionEventRoutes } from './routes/connect-session-events.routes';
 import { connectSessionRoutes, connectSessionSelfRoutes } from './routes/connect-sessions.routes';
 import { connectionAdminRoutes } from './routes/connection-admin.routes';
 import { connectionRoutes } from './routes/connections.routes';
 import { environmentRoutes } from './routes/environment.routes';
 import { eventRoutes } from './routes/events.routes';
 import { healthRoutes } from './routes/health.routes';
+import { hostedConnectRoutes } from './routes/hosted-connect.routes';
 import { integrationRoutes } from './routes/integrations.routes';
 import { logoRoutes } from './routes/logo.routes';
 import { logRoutes } from './routes/logs.routes';
+import { notSupportedRoutes } from './routes/not-supported.routes';
 import { providerRoutes } from './routes/providers.routes';
 import { proxyRoutes } from './routes/proxy.routes';
 import { webhookRoutes } from './routes/webhooks.routes';
@@ -72,32 +76,11 @@ const SECRET_KEY_GROUPS = [
 export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
   const app = new Hono<RestEnv>({ strict: false });
   app.use(requestContext(deps.logger));
-  app.use(
-    cors({
-      maxAgeSeconds: 600,
-      allowHeaders: [
-        'Authorization',
-        'Content-Type',
-        'Accept',
-        'Provider-Config-Key',
-        'Connection-Id',
-        'Nango-Is-Sync',
-        'Nango-Is-Dry-Run',
-        'Nango-Activity-Log-Id',
-        'X-Request-Id',
-      ],
-      exposeHeaders: [
-        'X-Request-Id',
-        'X-Nango-Signature',
-        'X-RateLimit-Limit',
-        'X-RateLimit-Remaining',
-        'X-RateLimit-Reset',
-      ],
-    }),
-  );
+  app.use(cors(REST_CORS));
 
   app.route('/', healthRoutes(deps.db));
   app.route('/', logoRoutes(deps.catalog));
+  app.route('/', openApiRoutes());
 
   const body = jsonBody(deps.bodyLimit);
   for (const group of JSON_GROUPS) {
@@ -113,6 +96,8 @@ export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
   app.route('/', providerRoutes(deps.services));
   app.route('/', connectSessionRoutes(deps.services));
   app.route('/', connectSessionSelfRoutes(deps.services));
+  app.route('/', connectSessionEventRoutes(deps.services));
+  app.route('/', hostedConnectRoutes());
   app.route('/', authFlowRoutes(deps.services));
   app.route('/', connectionRoutes(deps.services));
   app.route('/', connectionAdminRoutes(deps.services));
@@ -121,6 +106,7 @@ export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
   app.route('/', eventRoutes(deps.services));
   app.route('/', webhookRoutes(deps.services));
   app.route('/', proxyRoutes(deps.services, { bodyLimit: deps.bodyLimit }));
+  app.route('/', notSupportedRoutes(deps.services));
 
   app.notFound((c) =>
     c.json(new LatchkeyError('route_not_found', `No endpoint ${c.req.method} ${c.req.path}.`).toBody(), 404),

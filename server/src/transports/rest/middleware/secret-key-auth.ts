@@ -3,20 +3,31 @@
  * lets its Connect UI read with a connect session token (integration and provider lists), that token is accepted too,
  * with read scopes limited to the session's allowed integrations.
  */
-import { AuthenticationError, CONNECT_SESSION_TOKEN_PATTERN } from '@latchkey/schema';
+import { CONNECT_SESSION_TOKEN_PATTERN } from '@latchkey/schema';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ApiKeyService } from '../../../api-keys/api-key.service';
+import type { AuthContext } from '../../../auth/auth-context';
+import { parseBearerHeader } from '../../../auth/bearer-token';
 import type { ConnectSessionService } from '../../../connect-sessions/connect-session.service';
+import { connectSessionAuth } from '../../../connect-sessions/session-auth';
 import type { RestEnv } from '../rest-env';
 
 export function bearerToken(c: Context<RestEnv>): string {
-  const header = c.req.header('authorization');
-  if (header === undefined || header.trim() === '') {
-    throw new AuthenticationError('missing_auth_header', undefined, { payload: {} });
+  return parseBearerHeader(c.req.header('authorization'));
+}
+
+/** Who a bearer token is: a secret key, or on reads a connect session token with its narrow read scopes. */
+export async function authenticateBearer(
+  apiKeys: ApiKeyService,
+  connectSessions: ConnectSessionService | undefined,
+  token: string,
+  method: string,
+): Promise<AuthContext> {
+  if (connectSessions !== undefined && method === 'GET' && CONNECT_SESSION_TOKEN_PATTERN.test(token)) {
+    return connectSessionAuth(await connectSessions.authenticate(token));
   }
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header.trim());
-  if (match === null) throw new AuthenticationError('malformed_auth_header');
-  return match[1]!;
+  const key = await apiKeys.authenticate(token);
+  return { environment: key.environment, scopes: key.scopes };
 }
 
 export function secretKeyAuth(
@@ -24,22 +35,7 @@ export function secretKeyAuth(
   connectSessions?: ConnectSessionService,
 ): MiddlewareHandler<RestEnv> {
   return async (c, next) => {
-    const token = bearerToken(c);
-    if (
-      connectSessions !== undefined &&
-      c.req.method === 'GET' &&
-      CONNECT_SESSION_TOKEN_PATTERN.test(token)
-    ) {
-      const session = await connectSessions.authenticate(token);
-      c.set('auth', {
-        environment: session.environment,
-        scopes: ['environment:integrations:read', 'environment:providers:read'],
-        allowedIntegrations: session.allowedIntegrations,
-      });
-    } else {
-      const key = await apiKeys.authenticate(token);
-      c.set('auth', { environment: key.environment, scopes: key.scopes });
-    }
+    c.set('auth', await authenticateBearer(apiKeys, connectSessions, bearerToken(c), c.req.method));
     await next();
   };
 }

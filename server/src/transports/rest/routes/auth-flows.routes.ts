@@ -7,13 +7,14 @@ import {
   apiKeyAuthInputSchema,
   basicAuthInputSchema,
   clientCredentialsAuthInputSchema,
-  type LatchkeyError,
+  LatchkeyError,
   uniqueKeySchema,
 } from '@latchkey/schema';
 import { type Context, Hono } from 'hono';
 import { asLatchkeyError } from '../../../auth-flows/auth-flow.service';
 import { renderCallbackPage } from '../../../auth-flows/callback-page';
 import { flowQuerySchema } from '../../../auth-flows/flow-request';
+import { checkReturnUrl, LATCHKEY_NONCE_PATTERN, returnRedirectUrl } from '../../../auth-flows/return-url';
 import type { Services } from '../../../services';
 import { readBody, readParam, readQuery } from '../request-input';
 import type { RestEnv } from '../rest-env';
@@ -24,13 +25,15 @@ export function authFlowRoutes(services: Services) {
   return new Hono<RestEnv>({ strict: false })
     .get('/oauth/connect/:integration', async (c) => {
       const openerOrigin = openerOriginOf(c);
+      const requestOrigin = requestOriginOf(c);
       try {
         const target = await authFlows.startRedirectFlow(integrationKey(c), readQuery(c, flowQuerySchema), {
           openerOrigin,
+          requestOrigin,
         });
         return c.redirect(target.href, 302);
       } catch (error) {
-        return flowErrorResponse(c, asLatchkeyError(error), openerOrigin);
+        return flowErrorResponse(c, asLatchkeyError(error), openerOrigin, requestOrigin);
       }
     })
     .get('/oauth/callback', async (c) => {
@@ -40,6 +43,17 @@ export function authFlowRoutes(services: Services) {
         return result.ok
           ? c.json({ providerConfigKey: result.providerConfigKey, connectionId: result.connectionId })
           : c.json(result.error!.toBody(), result.error!.status as 400);
+      }
+      if (result.returnUrl !== undefined) {
+        const outcome =
+          result.ok && result.connectionId !== undefined && result.providerConfigKey !== undefined
+            ? {
+                ok: true as const,
+                connectionId: result.connectionId,
+                providerConfigKey: result.providerConfigKey,
+              }
+            : { ok: false as const, error: result.error ?? new LatchkeyError('server_error') };
+        return backToApp(c, returnRedirectUrl(result.returnUrl, result.latchkeyNonce, outcome));
       }
       return page(c, renderCallbackPage(result));
     })
@@ -69,19 +83,40 @@ function flowErrorResponse(
   c: Context<RestEnv>,
   error: LatchkeyError,
   openerOrigin: string | undefined,
+  requestOrigin: string | undefined,
 ): Response {
   if (error.status >= 500) c.get('log').error({ code: error.code, internal: error.internal }, error.message);
   if (wantsJson(c)) return c.json(error.toBody(), error.status as 400);
+  const given = c.req.query('latchkey_nonce');
+  const latchkeyNonce = given !== undefined && LATCHKEY_NONCE_PATTERN.test(given) ? given : undefined;
+  // Redirect mode: a flow refused before it left still goes back to the app, when its return URL is acceptable.
+  const returnUrl = c.req.query('return_url');
+  if (returnUrl !== undefined && error.code !== 'invalid_return_url') {
+    try {
+      checkReturnUrl(returnUrl, requestOrigin);
+      return backToApp(c, returnRedirectUrl(returnUrl, latchkeyNonce, { ok: false, error }));
+    } catch {
+      // not acceptable: the error page below
+    }
+  }
   return page(
     c,
     renderCallbackPage({
       ok: false,
       error,
       openerOrigin,
+      latchkeyNonce,
       providerConfigKey: undefined,
       connectionId: undefined,
     }),
   );
+}
+
+/** 303 to the app's return URL (redirect mode); no referrer, so the callback's query never leaves in a header. */
+function backToApp(c: Context<RestEnv>, target: URL): Response {
+  c.header('Cache-Control', 'no-store');
+  c.header('Referrer-Policy', 'no-referrer');
+  return c.redirect(target.href, 303);
 }
 
 function page(c: Context<RestEnv>, rendered: { status: number; html: string; csp: string }): Response {
@@ -94,6 +129,20 @@ function page(c: Context<RestEnv>, rendered: { status: number; html: string; csp
 function wantsJson(c: Context<RestEnv>): boolean {
   const accept = c.req.header('accept') ?? '';
   return /application\/json/i.test(accept) && !/text\/html/i.test(accept);
+}
+
+/** The origin of the page that made this request, as the browser reports it (never a query value). */
+function requestOriginOf(c: Context<RestEnv>): string | undefined {
+  for (const candidate of [c.req.header('origin'), c.req.header('referer')]) {
+    if (candidate === undefined || candidate === '' || candidate === 'null') continue;
+    try {
+      const url = new URL(candidate);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+    } catch {
+      // not a URL: ignored
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Services } from '../../../services';
 import { readParam, readQuery } from '../request-input';
 import type { RestEnv } from '../rest-env';
 
-const getConnectionQuery = z
+export const getConnectionQuery = z
   .object({
     provider_config_key: z.string().min(1).max(255),
     force_refresh: booleanStringSchema.optional(),
@@ -14,6 +14,7 @@ const getConnectionQuery = z
     refresh_github_app_jwt_token: booleanStringSchema.optional(),
   })
   .strict();
+export const connectionIdSchema = z.string().min(1).max(255);
 
 export function connectionRoutes(services: Services) {
   // `/connection/:id` is the legacy singular alias Nango still routes (compat doc 1.4).
@@ -21,7 +22,7 @@ export function connectionRoutes(services: Services) {
     'GET',
     ['/connections/:connectionId', '/connection/:connectionId'],
     async (c) => {
-      const connectionId = readParam(c, 'connectionId', z.string().min(1).max(255));
+      const connectionId = readParam(c, 'connectionId', connectionIdSchema);
       const query = readQuery(c, getConnectionQuery);
       return c.json(
         await services.connections.get(c.get('auth'), connectionId, query.provider_config_key, {

@@ -9,7 +9,7 @@ import type { Services } from '../../../services';
 import { readQuery, validate } from '../request-input';
 import type { RestEnv } from '../rest-env';
 
-const cursorSchema = z.string().regex(/^\d{1,18}$/, 'must be an event id (digits)');
+export const cursorSchema = z.string().regex(/^\d{1,18}$/, 'must be an event id (digits)');
 
 const eventsQuery = z
   .object({
