@@ -25,11 +25,13 @@ export function ensureWidgetBuild() {
   );
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources)) return;
   console.log('Building the widget (widget/dist, widget/dist-hosted)…');
-  const result = spawnSync('pnpm', ['--filter', './widget', 'build'], {
-    cwd: root,
-    stdio: 'inherit',
-    shell: process.platform === 'win32',
-  });
+  // The pnpm running this script (npm_execpath), so a machine with only `npx pnpm` and no global pnpm works too.
+  const pnpm = process.env.npm_execpath;
+  const args = ['--filter', './widget', 'build'];
+  const result =
+    pnpm !== undefined && /pnpm/.test(path.basename(pnpm)) && pnpm.endsWith('js')
+      ? spawnSync(process.execPath, [pnpm, ...args], { cwd: root, stdio: 'inherit' })
+      : spawnSync('pnpm', args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.status !== 0) {
     console.error('The widget build failed: /connect will answer 503 hosted_page_not_built.');
     process.exitCode = 1;

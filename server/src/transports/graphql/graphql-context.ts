@@ -3,18 +3,14 @@
  * a secret key, or a connect session token for the few operations a widget needs. An anonymous or unknown caller
  * never reaches execution: it is refused with `UNAUTHENTICATED` (HTTP 401).
  */
-import { CONNECT_SESSION_TOKEN_PATTERN, LatchkeyError } from '@latchkey/schema';
+import { LatchkeyError } from '@latchkey/schema';
 import { GraphQLError } from 'graphql';
 import type { AuthContext } from '../../auth/auth-context';
-import { parseBearerHeader } from '../../auth/bearer-token';
-import type { ConnectSession } from '../../connect-sessions/connect-session.service';
-import { connectSessionAuth } from '../../connect-sessions/session-auth';
+import { authenticateBearer, type BearerCaller } from '../../auth/bearer-caller';
 import type { Services } from '../../services';
 import { graphqlErrorExtensions } from './graphql-errors';
 
-export type GraphqlCaller =
-  | { kind: 'secretKey'; auth: AuthContext }
-  | { kind: 'connectSession'; auth: AuthContext; session: ConnectSession; token: string };
+export type GraphqlCaller = BearerCaller;
 
 export interface GraphqlContext {
   services: Services;
@@ -28,13 +24,7 @@ export async function resolveCaller(
   authorization: string | null | undefined,
 ): Promise<GraphqlCaller> {
   try {
-    const token = parseBearerHeader(authorization);
-    if (CONNECT_SESSION_TOKEN_PATTERN.test(token)) {
-      const session = await services.connectSessions.authenticate(token);
-      return { kind: 'connectSession', auth: connectSessionAuth(session), session, token };
-    }
-    const key = await services.apiKeys.authenticate(token);
-    return { kind: 'secretKey', auth: { environment: key.environment, scopes: key.scopes } };
+    return await authenticateBearer(services, authorization);
   } catch (error) {
     if (error instanceof LatchkeyError && error.status === 401) {
       throw new GraphQLError(error.message, {

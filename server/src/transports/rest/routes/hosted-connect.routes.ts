@@ -15,7 +15,7 @@ import type { RestEnv } from '../rest-env';
 /** Where the widget's hosted build lands, from this file in the source tree. */
 export const HOSTED_PAGE_DIR = fileURLToPath(new URL('../../../../../widget/dist-hosted/', import.meta.url));
 
-const hostedQuery = z.object({
+export const hostedQuery = z.object({
   session_token: z.string().regex(CONNECT_SESSION_TOKEN_PATTERN, 'must be a connect session token'),
   mode: z.enum(['popup', 'redirect']).optional(),
   locale: z.string().max(10).optional(),

@@ -1,6 +1,7 @@
-/** Health, provider logos, the proxy, and this reference itself. */
+/** Health, provider logos, the proxy, the hosted connect page, and this reference itself. */
 import { healthSchema } from '@latchkey/schema';
 import { z } from 'zod';
+import { hostedQuery } from '../../routes/hosted-connect.routes';
 import { jsonResponse, type RouteDoc, type RouteDocs } from '../route-doc';
 
 /** The proxy validates these headers; any `Nango-Proxy-<name>` header is forwarded to the provider as `<name>`. */
@@ -50,6 +51,25 @@ export const platformDocs: RouteDocs = {
     params: { file: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}(\.svg)?$/) },
     responses: { 200: { description: 'The logo', content: { 'image/svg+xml': z.string() } } },
     errors: [404],
+  },
+  'GET /connect': {
+    summary: 'Hosted connect page',
+    description:
+      'The page a session’s `connect_link` opens, for email and cross-device flows: the Connect widget, full page. ' +
+      'HTML; 503 `hosted_page_not_built` when the widget has not been built.',
+    tag: 'Connect sessions',
+    security: 'none',
+    query: hostedQuery,
+    responses: { 200: { description: 'The page', content: { 'text/html': z.string() } } },
+    errors: [503],
+  },
+  'GET /connect/assets/:file': {
+    summary: 'Hosted connect page asset',
+    tag: 'Connect sessions',
+    security: 'none',
+    params: { file: z.string() },
+    responses: { 200: { description: 'A script or stylesheet of the page', content: { '*/*': z.string() } } },
+    errors: [404, 503],
   },
   'ALL /proxy': proxy('/proxy'),
   'ALL /proxy/*': proxy('/proxy/{path}'),
