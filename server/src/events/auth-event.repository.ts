@@ -2,16 +2,23 @@
 import type { Db } from '../platform/database/database';
 import type { AuthEventRow } from './auth-event.table';
 
+/** Whose events: a whole environment's (`GET /events`, subscribers), or one connect session's flows' (the widget). */
+export type AuthEventScope = { environmentId: string } | { connectSessionId: string };
+
 export async function listAuthEventsAfter(
   db: Db,
-  environmentId: string,
+  scope: AuthEventScope,
   afterId: string,
   limit: number,
 ): Promise<AuthEventRow[]> {
   const rows = await db
     .selectFrom('auth_events')
     .selectAll()
-    .where('environment_id', '=', environmentId)
+    .where((eb) =>
+      'environmentId' in scope
+        ? eb('environment_id', '=', scope.environmentId)
+        : eb('connect_session_id', '=', scope.connectSessionId),
+    )
     .where('id', '>', afterId)
     .orderBy('id')
     .limit(limit)
@@ -28,22 +35,4 @@ export async function latestAuthEventId(db: Db, environmentId: string): Promise<
     .where('environment_id', '=', environmentId)
     .executeTakeFirst();
   return row?.max == null ? '0' : String(row.max);
-}
-
-/** The events written by one connect session's flows, after a cursor (the widget's second channel). */
-export async function listSessionAuthEventsAfter(
-  db: Db,
-  connectSessionId: string,
-  afterId: string,
-  limit: number,
-): Promise<AuthEventRow[]> {
-  const rows = await db
-    .selectFrom('auth_events')
-    .selectAll()
-    .where('connect_session_id', '=', connectSessionId)
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => ({ ...row, id: String(row.id) }));
 }

@@ -83,7 +83,7 @@ export function createEventBus(deps: { db: Db; logger: Logger; listenUrl?: strin
         do {
           page = await listAuthEventsAfter(
             db,
-            subscriber.environmentId,
+            { environmentId: subscriber.environmentId },
             String(subscriber.cursor),
             PAGE_SIZE,
           );

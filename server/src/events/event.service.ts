@@ -37,7 +37,7 @@ export function createEventService(deps: { db: Db; bus: EventBus }): EventServic
 
     async list(auth, { after, limit }) {
       requireScope(auth, 'environment:connections:read');
-      const rows = await listAuthEventsAfter(db, auth.environment.id, after, limit);
+      const rows = await listAuthEventsAfter(db, { environmentId: auth.environment.id }, after, limit);
       return { data: rows.map(toView), next_cursor: rows.at(-1)?.id ?? after };
     },
 

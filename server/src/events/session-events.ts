@@ -5,7 +5,7 @@
  */
 import type { ConnectSession } from '../connect-sessions/connect-session.service';
 import type { Db } from '../platform/database/database';
-import { latestAuthEventId, listSessionAuthEventsAfter } from './auth-event.repository';
+import { latestAuthEventId, listAuthEventsAfter } from './auth-event.repository';
 import { type AuthEventView, type EventPage, toView } from './event.service';
 import type { EventBus, EventSubscription } from './event-bus';
 
@@ -33,7 +33,7 @@ export function createSessionEvents(deps: { db: Db; bus: EventBus }): SessionEve
     after ?? (await latestAuthEventId(db, session.environment.id));
   return {
     async listForSession(session, { after, limit }) {
-      const rows = await listSessionAuthEventsAfter(db, session.id, after, limit);
+      const rows = await listAuthEventsAfter(db, { connectSessionId: session.id }, after, limit);
       return { data: rows.map(toView), next_cursor: rows.at(-1)?.id ?? after };
     },
 

@@ -12,11 +12,11 @@
  * paths response by response.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LatchkeyError } from '@latchkey/schema';
 import { parseBearerHeader } from '../../auth/bearer-token';
 import type { Logger } from '../../platform/logging/logger';
 import type { Services } from '../../services';
 import { REST_CORS } from './middleware/cors';
+import { errorAnswer } from './middleware/error-handler';
 import { logRequest, parseQuery, requestIdOf } from './middleware/request-context';
 import { authenticateBearer } from './middleware/secret-key-auth';
 import { validate } from './request-input';
@@ -56,17 +56,9 @@ export function createFastConnectionRead(deps: { services: Services; logger: Log
       });
       body = JSON.stringify(connection);
     } catch (error) {
-      // The same bodies and logs as middleware/error-handler.ts.
-      if (error instanceof LatchkeyError) {
-        if (error.status >= 500)
-          log().error({ code: error.code, internal: error.internal, err: error }, error.message);
-        status = error.status;
-        body = JSON.stringify(error.toBody());
-      } else {
-        log().error({ err: error }, 'unhandled error');
-        status = 500;
-        body = JSON.stringify(new LatchkeyError('server_error').toBody());
-      }
+      const answer = errorAnswer(error, log);
+      status = answer.status;
+      body = JSON.stringify(answer.body);
     }
     if (!response.destroyed) {
       response.writeHead(status, {

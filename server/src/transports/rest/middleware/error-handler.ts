@@ -1,16 +1,28 @@
 /** The one place REST turns errors into responses: `{ error: { code, message, payload?, errors? } }`. */
-import { LatchkeyError } from '@latchkey/schema';
+import { type ErrorBody, LatchkeyError } from '@latchkey/schema';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from '../../../platform/logging/logger';
 import type { RestEnv } from '../rest-env';
 
-export function handleError(error: Error, c: Context<RestEnv>): Response {
-  const log = c.get('log');
+/**
+ * Status and body for an error, logging what the caller must not see: 5xx details and anything unexpected. Shared by
+ * the Hono error handler and the connection read served on node:http.
+ */
+export function errorAnswer(
+  error: unknown,
+  log: () => Logger | undefined,
+): { status: number; body: ErrorBody } {
   if (error instanceof LatchkeyError) {
     if (error.status >= 500)
-      log?.error({ code: error.code, internal: error.internal, err: error }, error.message);
-    return c.json(error.toBody(), error.status as ContentfulStatusCode);
+      log()?.error({ code: error.code, internal: error.internal, err: error }, error.message);
+    return { status: error.status, body: error.toBody() };
   }
-  log?.error({ err: error }, 'unhandled error');
-  return c.json(new LatchkeyError('server_error').toBody(), 500);
+  log()?.error({ err: error }, 'unhandled error');
+  return { status: 500, body: new LatchkeyError('server_error').toBody() };
+}
+
+export function handleError(error: Error, c: Context<RestEnv>): Response {
+  const { status, body } = errorAnswer(error, () => c.get('log'));
+  return c.json(body, status as ContentfulStatusCode);
 }
