@@ -19,6 +19,11 @@ export const SCOPES = [
   'environment:settings:write',
   'environment:webhooks:read',
   'environment:webhooks:write',
+  /** Creating and revoking secret keys: admins only among operators. */
+  'environment:api_keys:write',
+  'environment:audit:read',
+  /** Operation logs; `environment:connections:read` still grants them too. */
+  'environment:logs:read',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

@@ -5,6 +5,7 @@ import type { Latchkey } from './latchkey';
  * so this is the only time they can be shown. Printed to stdout, not through the logger (which redacts them).
  */
 export function printFirstBoot(latchkey: Latchkey, url: string): void {
+  printSetupCode(latchkey);
   const created = latchkey.createdEnvironments;
   if (created.length === 0) return;
   const { config } = latchkey;
@@ -25,4 +26,15 @@ export function printFirstBoot(latchkey: Latchkey, url: string): void {
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * While no operator exists, every start prints a new one-time link that creates the first one (the previous code
+ * stops working): an instance reachable from the internet cannot be claimed by whoever finds it first.
+ */
+function printSetupCode(latchkey: Latchkey): void {
+  if (latchkey.setupCode === null) return;
+  process.stdout.write(
+    `\n  Dashboard setup: ${latchkey.config.publicUrl}/setup?code=${latchkey.setupCode}\n  This link creates the first admin and works once.\n`,
+  );
 }

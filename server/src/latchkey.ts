@@ -38,6 +38,8 @@ export interface Latchkey {
   webSockets: WebSocketRoutes;
   /** Environments this start created (first boot), with their secret keys in clear. */
   createdEnvironments: CreatedEnvironment[];
+  /** While no operator exists: the one-time code for `/setup?code=…`, new on every start (printed by first-boot.ts). */
+  setupCode: string | null;
   refresher: RefreshScheduler;
   /** Stops background work (refresher, batched writes, webhook worker, event bus) without closing the database. */
   stopBackground(): Promise<void>;
@@ -90,6 +92,7 @@ export async function createLatchkey(
       allowPrivateUrls: config.allowPrivateUrls,
       logger: options.logger,
       connectSessionTtlSeconds: config.connectSessionTtlSeconds,
+      oidc: config.oidc,
       refreshPolicy,
       eventBus,
       readCache,
@@ -118,6 +121,7 @@ export async function createLatchkey(
     const createdEnvironments = await services.environments.ensureDefaults({
       bootstrapSecretKey: config.bootstrapSecretKey,
     });
+    const { setupCode } = await services.operators.bootstrap(config.bootstrapAdmin);
     const webSockets = createWebSocketRoutes();
     const app = createHttpApp({
       services,
@@ -159,6 +163,7 @@ export async function createLatchkey(
       nodeRoutes: [createFastConnectionRead({ services, logger: options.logger })],
       webSockets,
       createdEnvironments,
+      setupCode,
       refresher,
       stopBackground,
       closeStreams: () => {

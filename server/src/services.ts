@@ -1,6 +1,8 @@
 /** The service layer, assembled once per process. Transports receive this object and nothing else of the core. */
 import type { Catalog } from '@latchkey/providers';
 import { type ApiKeyService, createApiKeyService } from './api-keys/api-key.service';
+import { type ApiKeyAdminService, createApiKeyAdminService } from './api-keys/api-key-admin.service';
+import { type AuditService, createAuditService } from './audit/audit.service';
 import { type AuthFlowService, createAuthFlowService } from './auth-flows/auth-flow.service';
 import { createFlowResultBus, type FlowResultBus } from './auth-flows/flow-results';
 import {
@@ -13,12 +15,20 @@ import {
   type ConnectionAdminService,
   createConnectionAdminService,
 } from './connections/connection-admin.service';
+import {
+  type ConnectionInspectionService,
+  createConnectionInspectionService,
+} from './connections/connection-inspection.service';
 import { type ConnectionPageService, createConnectionPageService } from './connections/connection-page';
 import type { ConnectionReadCache } from './credentials/connection-read-cache';
 import { createCredentialService, type RefreshingCredentialService } from './credentials/credential.service';
 import { createFetchTracker, type FetchTracker } from './credentials/fetch-tracker';
 import { DEFAULT_REFRESH_POLICY, type RefreshPolicy } from './credentials/refresh-policy';
 import { createEnvironmentService, type EnvironmentService } from './environments/environment.service';
+import {
+  createEnvironmentAdminService,
+  type EnvironmentAdminService,
+} from './environments/environment-admin.service';
 import {
   createEnvironmentSettingsService,
   type EnvironmentSettingsService,
@@ -28,6 +38,10 @@ import { createEventBus, type EventBus } from './events/event-bus';
 import { integrationUsesProvider } from './integrations/integration.repository';
 import { createIntegrationService, type IntegrationService } from './integrations/integration.service';
 import { createLogService, type LogService } from './logs/log.service';
+import { createOperatorService, type OperatorService } from './operators/operator.service';
+import { createOperatorOidcService, type OperatorOidcService } from './operators/operator-oidc.service';
+import type { SignInLimits } from './operators/sign-in-limiter';
+import type { OidcConfig } from './platform/config/config';
 import type { Vault } from './platform/crypto/vault';
 import type { Db } from './platform/database/database';
 import type { Logger } from './platform/logging/logger';
@@ -36,6 +50,7 @@ import { createOutboundFetch } from './platform/outbound/outbound-fetch';
 import { createOutboundStream } from './platform/outbound/outbound-stream';
 import { createProviderService, type ProviderService } from './providers/provider.service';
 import { createProxyService, type ProxyService } from './proxy/proxy.service';
+import { createStatsService, type StatsService } from './stats/stats.service';
 import {
   createWebhookDeliveryService,
   type WebhookDeliveryService,
@@ -64,6 +79,20 @@ export interface Services {
   webhookDeliveries: WebhookDeliveryService;
   /** Batches `last_fetched_at` writes; flushed on close. */
   fetchTracker: FetchTracker;
+  /** Who did what: every operator action, recorded by the services above. */
+  audit: AuditService;
+  /** Dashboard operators: sign-in, sessions, two-factor, the team and instance settings. */
+  operators: OperatorService;
+  /** Operator sign-in with OpenID Connect; undefined when LATCHKEY_OIDC_ISSUER is not set. */
+  operatorOidc: OperatorOidcService | undefined;
+  /** Secret keys as operators manage them (scoped, audited). */
+  apiKeyAdmin: ApiKeyAdminService;
+  /** The environment switcher: list, and create (admins). */
+  environmentAdmin: EnvironmentAdminService;
+  /** A connection without secrets, and the audited reveal of its credentials. */
+  connectionInspection: ConnectionInspectionService;
+  /** The dashboard's home page. */
+  stats: StatsService;
 }
 
 export interface ServiceDeps {
@@ -74,6 +103,10 @@ export interface ServiceDeps {
   allowPrivateUrls: boolean;
   logger: Logger;
   connectSessionTtlSeconds: number;
+  /** Operator sign-in with OpenID Connect (LATCHKEY_OIDC_*); absent when not configured. */
+  oidc?: OidcConfig;
+  /** Replaces the sign-in rate limits (tests only). */
+  signInLimits?: SignInLimits;
   /** Replaces the outbound policy (tests only). */
   outbound?: OutboundFetch;
   refreshPolicy?: RefreshPolicy;
@@ -89,6 +122,7 @@ export interface ServiceDeps {
 
 export function createServices(deps: ServiceDeps): Services {
   const { db, vault } = deps;
+  const audit = createAuditService({ db });
   const apiKeys = createApiKeyService({ db });
   const environments = createEnvironmentService({ db, vault, apiKeys });
   const providers = createProviderService({
@@ -97,12 +131,14 @@ export function createServices(deps: ServiceDeps): Services {
     publicUrl: deps.publicUrl,
     allowPrivateUrls: deps.allowPrivateUrls,
     isProviderInUse: (environmentId, name) => integrationUsesProvider(db, environmentId, name),
+    audit,
   });
-  const integrations = createIntegrationService({ db, vault, providers, publicUrl: deps.publicUrl });
+  const integrations = createIntegrationService({ db, vault, providers, publicUrl: deps.publicUrl, audit });
   const environmentSettings = createEnvironmentSettingsService({
     db,
     vault,
     allowPrivateUrls: deps.allowPrivateUrls,
+    audit,
   });
   const eventBus = deps.eventBus ?? createEventBus({ db, logger: deps.logger });
   // Every service that writes auth events calls this after its commit.
@@ -129,7 +165,7 @@ export function createServices(deps: ServiceDeps): Services {
     readCache: deps.readCache,
     onEventsCommitted,
   });
-  const connections = createConnectionService({ db, vault, credentials, onEventsCommitted });
+  const connections = createConnectionService({ db, vault, credentials, onEventsCommitted, audit });
   const connectionAdmin = createConnectionAdminService({
     db,
     connections,
@@ -140,6 +176,7 @@ export function createServices(deps: ServiceDeps): Services {
     logger: deps.logger,
     allowPrivateUrls: deps.allowPrivateUrls,
     onEventsCommitted,
+    audit,
   });
   const proxy = createProxyService({
     credentials,
@@ -163,7 +200,19 @@ export function createServices(deps: ServiceDeps): Services {
     logger: deps.logger,
     flowResults,
   });
-  const connectUi = createConnectUiService({ integrations, providers });
+  const connectUi = createConnectUiService({
+    integrations,
+    providers,
+    connectUiTheme: (environmentId) => environmentSettings.connectUiTheme(environmentId),
+  });
+  const operators = createOperatorService({
+    db,
+    vault,
+    audit,
+    publicUrl: deps.publicUrl,
+    oidcEnabled: deps.oidc !== undefined,
+    signInLimits: deps.signInLimits,
+  });
   return {
     apiKeys,
     environments,
@@ -183,5 +232,23 @@ export function createServices(deps: ServiceDeps): Services {
     events: createEventService({ db, bus: eventBus }),
     webhookDeliveries: createWebhookDeliveryService({ db, onDeliveriesQueued: deps.onDeliveriesQueued }),
     fetchTracker,
+    audit,
+    operators,
+    operatorOidc:
+      deps.oidc === undefined
+        ? undefined
+        : createOperatorOidcService({
+            db,
+            vault,
+            audit,
+            sessions: operators.sessions,
+            publicUrl: deps.publicUrl,
+            config: deps.oidc,
+            allowInsecureRequests: deps.allowPrivateUrls,
+          }),
+    apiKeyAdmin: createApiKeyAdminService({ apiKeys, audit }),
+    environmentAdmin: createEnvironmentAdminService({ environments, audit }),
+    connectionInspection: createConnectionInspectionService({ db, connections, audit }),
+    stats: createStatsService({ db }),
   };
 }

@@ -17,9 +17,11 @@ import { databaseKinds } from './support/test-database';
 
 /**
  * Mounts on the same app that are not REST routes, so have no entry here: GraphQL (Yoga; its contract is
- * `schema/schema.graphql`) and tRPC (typed by its router). Add static asset mounts here too.
+ * `schema/schema.graphql`) and tRPC (typed by its router). Add static asset mounts here too: the dashboard's pages
+ * (`/`, `/setup`, `/dashboard/*`, dashboard.routes.ts) are HTML for browsers, not API, and so are the operators'
+ * OpenID Connect sign-in redirects (`/operator-auth/oidc/*`).
  */
-const NON_REST_MOUNTS = ['/graphql', '/trpc'];
+const NON_REST_MOUNTS = ['/graphql', '/trpc', '/dashboard', '/setup', '/', '/operator-auth'];
 
 /** `METHOD /path` of every route handler, as Hono registered it. */
 function restRouteKeys(app: Hono<RestEnv>): string[] {

@@ -24,7 +24,8 @@ function HostedConnectPage() {
         // Redirect flows come back here; the session token stays in the URL so the page can load again.
         returnUrl={window.location.href}
         locale={locale}
-        theme={dark ? 'dark' : 'light'}
+        // The environment's theme, set in the dashboard, wins over the browser's scheme.
+        defaultTheme={dark ? 'dark' : 'light'}
         layout="page"
         onEvent={(event) => {
           if (event.type === 'connect') setDone(true);

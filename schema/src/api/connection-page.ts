@@ -12,10 +12,15 @@ export const REFRESH_STATES = ['active', 'refresh_failed', 'needs_reauth'] as co
 export const connectionPageInputSchema = z
   .object({
     connectionId: idFilter.optional(),
+    /** Case-insensitive prefix of the connection id, end-user email or display name. */
     search: idFilter.optional(),
     endUserId: idFilter.optional(),
     endUserOrganizationId: idFilter.optional(),
+    /** The dashboard's name for `endUserOrganizationId`. */
+    organizationId: idFilter.optional(),
     integrationIds: z.array(uniqueKeySchema).min(1).max(100).optional(),
+    /** One integration (the dashboard's filter); combined with `integrationIds` when both are given. */
+    integration: uniqueKeySchema.optional(),
     /** Every pair must match; keys compare case-insensitively. */
     tags: z.record(z.string().min(1).max(64), z.string().min(1).max(255)).optional(),
     refreshState: z.enum(REFRESH_STATES).optional(),

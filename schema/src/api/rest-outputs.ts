@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { authEventSchema } from './auth-events';
 import { integrationConfigDefaultsSchema } from './connect-sessions';
+import { allowedOriginsSchema, connectUiThemeSchema } from './dashboard';
 
 /** `{success: true}` of deletes and patches (Nango's shape). */
 export const successSchema = z.object({ success: z.boolean() });
@@ -27,6 +28,10 @@ export const environmentSettingsSchema = z.object({
   webhook_on_auth_refresh_error: z.boolean(),
   /** Only with `?include=webhook_signing_key`. */
   webhook_signing_key: z.string().optional(),
+  /** The Connect UI's look (hosted page, widget defaults); null: the built-in theme. */
+  connectUiTheme: connectUiThemeSchema.nullable(),
+  /** Origins the widget is expected to run on. */
+  allowedOrigins: allowedOriginsSchema,
 });
 
 export const webhookSigningKeySchema = z.object({ webhook_signing_key: z.string() });
@@ -69,4 +74,6 @@ export const connectSessionDescriptionSchema = z.object({
   isReconnecting: z.literal(true).optional(),
   integrations: z.array(connectUiIntegrationSchema),
   expires_at: z.string(),
+  /** The environment's Connect UI theme: the widget's defaults (its own props win); null: the built-in theme. */
+  theme: connectUiThemeSchema.nullable(),
 });

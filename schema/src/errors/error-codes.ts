@@ -76,6 +76,27 @@ export const ERROR_CODES = {
   unknown_connect_session_token: { status: 401, message: 'The connect session token is unknown or expired.' },
   forbidden: { status: 403, message: 'The secret key does not have the scope this operation needs.' },
 
+  // 401 / 403 / 429: operators signing in to the dashboard
+  invalid_credentials_login: { status: 401, message: 'The email or password is incorrect.' },
+  session_expired: { status: 401, message: 'Your session has expired or was ended; sign in again.' },
+  two_factor_required: {
+    status: 401,
+    message: 'Enter the code from your authenticator app to finish signing in.',
+  },
+  invalid_two_factor_code: { status: 401, message: 'The two-factor code is incorrect or was already used.' },
+  two_factor_enrollment_required: {
+    status: 403,
+    message: 'This instance requires two-factor authentication: set it up on your account page first.',
+  },
+  csrf_rejected: {
+    status: 403,
+    message:
+      'Cross-site request refused: a request carrying the session cookie must come from the dashboard.',
+  },
+  invalid_setup_code: { status: 403, message: 'The setup code is invalid or was already used.' },
+  incorrect_password: { status: 403, message: 'The password is incorrect.' },
+  too_many_attempts: { status: 429, message: 'Too many failed sign-in attempts; try again later.' },
+
   // 404 / 405 / 409: the thing asked for
   not_found: { status: 404, message: 'Not found.' },
   route_not_found: { status: 404, message: 'No such endpoint.' },
@@ -89,6 +110,43 @@ export const ERROR_CODES = {
   provider_already_exists: { status: 409, message: 'A provider with this name already exists.' },
   provider_in_use: { status: 409, message: 'The provider is used by integrations; delete them first.' },
   environment_already_exists: { status: 409, message: 'An environment with this name already exists.' },
+  invalid_invitation: {
+    status: 404,
+    message: 'The invitation is unknown, expired, revoked or already used.',
+  },
+  unknown_operator: { status: 404, message: 'Unknown operator.' },
+  operator_already_exists: { status: 409, message: 'An operator with this email already exists.' },
+  setup_already_done: { status: 409, message: 'This instance already has an operator; sign in instead.' },
+  last_admin: { status: 409, message: 'The last admin cannot be removed or demoted.' },
+  two_factor_already_enabled: { status: 409, message: 'Two-factor authentication is already enabled.' },
+  two_factor_not_enabled: { status: 409, message: 'Two-factor authentication is not enabled.' },
+  two_factor_not_started: {
+    status: 409,
+    message: 'Start the two-factor setup first (no secret is waiting for confirmation).',
+  },
+
+  // Operator sign-in with OpenID Connect: the callback redirects to `/dashboard/sign-in?error=<code>`, which shows these.
+  oidc_not_configured: { status: 404, message: 'Sign-in with OpenID Connect is not configured.' },
+  oidc_invalid_return_to: { status: 400, message: 'return_to must be a path on this dashboard.' },
+  oidc_state_invalid: {
+    status: 400,
+    message: 'The sign-in attempt expired or did not start here. Please sign in again.',
+  },
+  oidc_denied: { status: 403, message: 'The identity provider did not sign you in.' },
+  oidc_failed: { status: 502, message: "The identity provider's answer could not be verified." },
+  oidc_email_unverified: {
+    status: 403,
+    message: 'Your identity provider has not verified your email address.',
+  },
+  oidc_domain_not_allowed: { status: 403, message: 'Your email domain may not sign in to this instance.' },
+  oidc_unknown_operator: {
+    status: 403,
+    message: 'No operator has this email address. Ask an admin to invite you.',
+  },
+  oidc_identity_mismatch: {
+    status: 403,
+    message: 'This email belongs to an operator who signs in with another account at your identity provider.',
+  },
 
   // 5xx: our fault or a dependency's
   server_error: { status: 500, message: 'An unexpected error occurred.' },
@@ -97,6 +155,10 @@ export const ERROR_CODES = {
   hosted_page_not_built: {
     status: 503,
     message: 'The hosted connect page is not built: run `pnpm --filter ./widget build`.',
+  },
+  dashboard_not_built: {
+    status: 503,
+    message: 'The dashboard is not built: run `pnpm --filter ./dashboard build`.',
   },
 } as const satisfies Record<string, { status: number; message: string }>;
 

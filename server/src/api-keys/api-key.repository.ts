@@ -45,3 +45,19 @@ export async function markApiKeyRevoked(db: Db, id: string): Promise<boolean> {
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** Revokes a live key of this environment only (an operator's key ids come from another environment's list). */
+export async function markEnvironmentApiKeyRevoked(
+  db: Db,
+  environmentId: string,
+  id: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('environment_id', '=', environmentId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

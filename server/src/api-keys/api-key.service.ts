@@ -17,6 +17,7 @@ import {
   insertApiKey,
   listApiKeyRows,
   markApiKeyRevoked,
+  markEnvironmentApiKeyRevoked,
 } from './api-key.repository';
 
 export interface AuthenticatedKey {
@@ -48,7 +49,8 @@ export interface ApiKeyService {
   ensureKey(input: CreateApiKeyInput & { key: string }): Promise<void>;
   authenticate(secretKey: string): Promise<AuthenticatedKey>;
   list(environmentId: string): Promise<ApiKeySummary[]>;
-  revoke(id: string): Promise<void>;
+  /** With `environmentId`, only a key of that environment is revoked. */
+  revoke(id: string, environmentId?: string): Promise<void>;
 }
 
 const CACHE_MAX_ENTRIES = 10_000;
@@ -125,8 +127,12 @@ export function createApiKeyService(deps: { db: Db; cacheTtlMs?: number }): ApiK
       }));
     },
 
-    async revoke(id) {
-      if (!(await markApiKeyRevoked(db, id))) throw new NotFoundError('not_found', `No live API key ${id}.`);
+    async revoke(id, environmentId) {
+      const revoked =
+        environmentId === undefined
+          ? await markApiKeyRevoked(db, id)
+          : await markEnvironmentApiKeyRevoked(db, environmentId, id);
+      if (!revoked) throw new NotFoundError('not_found', `No live API key ${id}.`);
       for (const [hash, entry] of cache) if (entry.key.apiKeyId === id) cache.delete(hash);
     },
   };

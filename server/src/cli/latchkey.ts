@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '@latchkey/providers';
-import { LatchkeyError } from '@latchkey/schema';
+import { LatchkeyError, operatorEmailSchema, operatorRoleSchema, passwordSchema } from '@latchkey/schema';
+import { z } from 'zod';
 import { openConfiguredDatabase } from '../latchkey';
 import { ConfigError, loadConfig } from '../platform/config/config';
 import { countSealedValuesByKey, rotateSealedValues } from '../platform/crypto/key-rotation';
@@ -26,6 +27,12 @@ const USAGE = `Usage: pnpm latchkey <command>
   api-keys create <environment> [--name NAME] [--scope SCOPE ...]
                                     create a secret key (default scope environment:*) and print it
   api-keys revoke <id>              revoke a secret key
+  operators list                    list dashboard operators
+  operators create --email E [--role admin|developer|support] [--password P] [--name NAME]
+                                    create an operator (default role admin); without --password, it is
+                                    read from stdin (prompted on a terminal)
+  operators reset-password --email E
+                                    print a new random password once and end the operator's sessions
 `;
 
 async function run(argv: string[]): Promise<void> {
@@ -36,6 +43,9 @@ async function run(argv: string[]): Promise<void> {
       'batch-size': { type: 'string' },
       name: { type: 'string' },
       scope: { type: 'string', multiple: true },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -127,6 +137,32 @@ async function run(argv: string[]): Promise<void> {
         process.stdout.write(`revoked ${arg}\n`);
         break;
       }
+      case 'operators list': {
+        for (const op of await services.operators.list()) {
+          const twoFactor = op.twoFactorEnabled ? '2fa' : 'no-2fa';
+          process.stdout.write(`${op.id}\t${op.email}\t${op.role}\t${twoFactor}\t${op.displayName ?? ''}\n`);
+        }
+        break;
+      }
+      case 'operators create': {
+        const { email, role } = z
+          .object({ email: operatorEmailSchema, role: operatorRoleSchema })
+          .parse({ email: values.email ?? '', role: values.role ?? 'admin' });
+        const { password } = z
+          .object({ password: passwordSchema })
+          .parse({ password: values.password ?? (await readPassword()) });
+        const created = await services.operators.create({ email, role, password, displayName: values.name });
+        process.stdout.write(`created ${created.role} ${created.email} (${created.id})\n`);
+        break;
+      }
+      case 'operators reset-password': {
+        const { email } = z.object({ email: operatorEmailSchema }).parse({ email: values.email ?? '' });
+        const password = await services.operators.resetPassword(email);
+        process.stdout.write(
+          `new password for ${email} (shown once; every session was ended):\n${password}\n`,
+        );
+        break;
+      }
       default:
         process.stderr.write(`Unknown command: ${key}\n\n${USAGE}`);
         process.exitCode = 64;
@@ -137,9 +173,49 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
+/** A password from stdin: prompted without echo on a terminal, else the first line piped in. */
+async function readPassword(): Promise<string> {
+  const { stdin, stderr } = process;
+  if (!stdin.isTTY) {
+    let text = '';
+    for await (const chunk of stdin) text += String(chunk);
+    return text.split(/\r?\n/)[0] ?? '';
+  }
+  stderr.write('Password: ');
+  stdin.setRawMode(true);
+  stdin.resume();
+  return new Promise((resolve) => {
+    let password = '';
+    const onData = (chunk: Buffer) => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n' || char === '\u0004') {
+          stdin.setRawMode(false);
+          stdin.pause();
+          stdin.off('data', onData);
+          stderr.write('\n');
+          resolve(password);
+          return;
+        }
+        if (char === '\u0003') process.exit(130);
+        password = char === '\u007f' ? password.slice(0, -1) : password + char;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
 run(process.argv.slice(2)).catch((error: unknown) => {
   const known =
-    error instanceof ConfigError || error instanceof EmbeddedLockError || error instanceof LatchkeyError;
-  process.stderr.write(`${known || error instanceof Error ? (error as Error).message : String(error)}\n`);
+    error instanceof ConfigError ||
+    error instanceof EmbeddedLockError ||
+    error instanceof LatchkeyError ||
+    error instanceof z.ZodError;
+  const message =
+    error instanceof z.ZodError
+      ? error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('\n')
+      : known || error instanceof Error
+        ? (error as Error).message
+        : String(error);
+  process.stderr.write(`${message}\n`);
   process.exitCode = known ? 2 : 1;
 });

@@ -4,6 +4,7 @@
  * configuration (subdomain, region) and, for API key and basic, the credential fields.
  */
 import type { FieldDeclaration } from '@latchkey/providers';
+import type { ConnectUiTheme } from '@latchkey/schema';
 import type { IntegrationService } from '../integrations/integration.service';
 import type { ProviderService } from '../providers/provider.service';
 import type { ConnectSession } from './connect-session.service';
@@ -30,12 +31,15 @@ export interface ConnectUiService {
     isReconnecting?: true;
     integrations: ConnectUiIntegration[];
     expires_at: string;
+    /** The environment's theme: the Connect UI's defaults. */
+    theme: ConnectUiTheme | null;
   }>;
 }
 
 export function createConnectUiService(deps: {
   integrations: IntegrationService;
   providers: ProviderService;
+  connectUiTheme(environmentId: string): Promise<ConnectUiTheme | null>;
 }): ConnectUiService {
   return {
     async describeSession(session) {
@@ -69,6 +73,7 @@ export function createConnectUiService(deps: {
         ...(session.reconnectConnectionRowId === null ? {} : { isReconnecting: true as const }),
         integrations,
         expires_at: session.expiresAt.toISOString(),
+        theme: await deps.connectUiTheme(session.environment.id),
       };
     },
   };

@@ -11,6 +11,7 @@ import {
   NotFoundError,
   type PatchConnectionInput,
 } from '@latchkey/schema';
+import type { AuditService } from '../audit/audit.service';
 import { type AuthContext, requireScope } from '../auth/auth-context';
 import { endUserOf, sessionTags } from '../connect-sessions/connect-session.service';
 import { findIntegrationRow } from '../integrations/integration.repository';
@@ -35,10 +36,21 @@ export interface ConnectionAdminService {
   import(auth: AuthContext, input: ImportConnectionInput): Promise<ConnectionOutput>;
 }
 
-export type ConnectionAdminDeps = ConnectionDeletionDeps;
+export type ConnectionAdminDeps = ConnectionDeletionDeps & {
+  /** Operator actions go to the audit log. */
+  audit?: Pick<AuditService, 'record'> | undefined;
+};
 
 export function createConnectionAdminService(deps: ConnectionAdminDeps): ConnectionAdminService {
   const { db } = deps;
+  const audit = (auth: AuthContext, action: string, target: string, details?: Record<string, unknown>) =>
+    deps.audit?.record(auth, {
+      action,
+      environmentId: auth.environment.id,
+      targetType: 'connection',
+      targetId: target,
+      ...(details === undefined ? {} : { details }),
+    });
   return {
     async list(auth, query) {
       requireScope(auth, 'environment:connections:read');
@@ -67,16 +79,28 @@ export function createConnectionAdminService(deps: ConnectionAdminDeps): Connect
       const webhookUrlOverride = checkWebhookUrlOverride(input.webhook_url_override, deps.allowPrivateUrls);
       if (webhookUrlOverride !== undefined) update.webhook_url_override = webhookUrlOverride;
       if (Object.keys(update).length > 0) await updateConnectionRow(db, row.id, update);
+      await audit(auth, 'connection.update', `${providerConfigKey}/${connectionId}`, {
+        fields: Object.keys(input),
+      });
     },
 
     async delete(auth, connectionId, providerConfigKey) {
       requireScope(auth, 'environment:connections:write');
       await deleteConnection(deps, auth.environment.id, providerConfigKey, connectionId);
+      await audit(auth, 'connection.delete', `${providerConfigKey}/${connectionId}`);
     },
 
     async writeMetadata(auth, input, mode) {
       requireScope(auth, 'environment:connections:write');
       await writeMetadata(db, auth.environment.id, input, mode);
+      // One entry for a bulk write: its connection ids go in the details.
+      const ids = Array.isArray(input.connection_id) ? input.connection_id : [input.connection_id];
+      await audit(
+        auth,
+        'connection.metadata_update',
+        ids.length === 1 ? `${input.provider_config_key}/${ids[0]}` : input.provider_config_key,
+        { mode, ...(ids.length === 1 ? {} : { connection_ids: ids }) },
+      );
     },
 
     async import(auth, input) {

@@ -9,6 +9,7 @@ import {
   LatchkeyError,
   NotFoundError,
 } from '@latchkey/schema';
+import type { AuditService } from '../audit/audit.service';
 import { type AuthContext, canAccess, requireScope } from '../auth/auth-context';
 import type { CredentialService } from '../credentials/credential.types';
 import { recordAuthEvent } from '../events/auth-event.recorder';
@@ -68,6 +69,8 @@ export function createConnectionService(deps: {
   credentials: CredentialService;
   /** Called after a commit that wrote auth events (live subscribers, webhook worker wake-up). */
   onEventsCommitted?: (eventIds: string[]) => void;
+  /** A forced refresh by an operator goes to the audit log. */
+  audit?: Pick<AuditService, 'record'> | undefined;
 }): ConnectionService {
   const { db, vault } = deps;
 
@@ -153,6 +156,14 @@ export function createConnectionService(deps: {
             ? unknownIntegrationOnRead()
             : error;
         });
+      if (options.forceRefresh === true) {
+        await deps.audit?.record(auth, {
+          action: 'connection.refresh',
+          environmentId: auth.environment.id,
+          targetType: 'connection',
+          targetId: `${providerConfigKey}/${connectionId}`,
+        });
+      }
       return present(fresh.row, fresh.integrationKey, fresh.credentials, {
         includeRefreshToken: options.includeRefreshToken === true,
       });

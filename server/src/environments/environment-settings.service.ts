@@ -3,8 +3,17 @@
  * webhooks go and the key that signs them.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AuthenticationError, fieldErrorsFromZod, NotFoundError, ValidationError } from '@latchkey/schema';
+import {
+  AuthenticationError,
+  allowedOriginsSchema,
+  type ConnectUiTheme,
+  connectUiThemeSchema,
+  fieldErrorsFromZod,
+  NotFoundError,
+  ValidationError,
+} from '@latchkey/schema';
 import { z } from 'zod';
+import type { AuditService } from '../audit/audit.service';
 import { type AuthContext, canAccess, requireScope } from '../auth/auth-context';
 import type { Vault } from '../platform/crypto/vault';
 import type { Db } from '../platform/database/database';
@@ -35,6 +44,9 @@ export interface EnvironmentSettingsView {
   webhook_on_auth_refresh_error: boolean;
   /** Only when asked (`?include=webhook_signing_key`). */
   webhook_signing_key?: string;
+  /** The Connect UI's look; null keeps the built-in theme. */
+  connectUiTheme: ConnectUiTheme | null;
+  allowedOrigins: string[];
 }
 
 const webhookUrlSchema = z.union([z.url({ protocol: /^https?$/ }).max(2048), z.null(), z.literal('')]);
@@ -62,6 +74,9 @@ export const updateEnvironmentSettingsSchema = z
     secondary_url: webhookUrlSchema.optional(),
     webhook_on_auth_creation: z.boolean().optional(),
     webhook_on_auth_refresh_error: z.boolean().optional(),
+    /** null resets to the built-in theme. */
+    connectUiTheme: connectUiThemeSchema.nullable().optional(),
+    allowedOrigins: allowedOriginsSchema.optional(),
   })
   .strict()
   .refine((patch) => patch.webhook_url === undefined || patch.primary_url === undefined, {
@@ -89,6 +104,8 @@ export interface EnvironmentSettingsService {
   updateWebhook(auth: AuthContext, input: unknown): Promise<EnvironmentSettingsView>;
   /** A new signing key (UUID v4, as Nango's); deliveries from now on, retries included, are signed with it. */
   rotateWebhookSigningKey(auth: AuthContext): Promise<{ webhook_signing_key: string }>;
+  /** The theme `GET /connect/session` hands the Connect UI; null when the operator set none. */
+  connectUiTheme(environmentId: string): Promise<ConnectUiTheme | null>;
 }
 
 export function createEnvironmentSettingsService(deps: {
@@ -96,6 +113,7 @@ export function createEnvironmentSettingsService(deps: {
   vault: Vault;
   /** Plain http webhook URLs are refused unless private URLs are allowed (development). */
   allowPrivateUrls?: boolean;
+  audit?: Pick<AuditService, 'record'>;
 }): EnvironmentSettingsService {
   const { db, vault } = deps;
   const hmacContext = (id: string) => `environments.hmac_key:${id}`;
@@ -122,6 +140,8 @@ export function createEnvironmentSettingsService(deps: {
       webhook_secondary_url: row.webhook_secondary_url,
       webhook_on_auth_creation: row.webhook_on_auth_creation,
       webhook_on_auth_refresh_error: row.webhook_on_auth_refresh_error,
+      connectUiTheme: storedTheme(row),
+      allowedOrigins: row.allowed_origins,
     };
     if (include.hmacKey === true) result.hmac_key = vault.open(row.hmac_key_sealed, hmacContext(row.id));
     if (include.webhookSigningKey === true) {
@@ -214,6 +234,20 @@ export function createEnvironmentSettingsService(deps: {
           onAuthCreation: patch.webhook_on_auth_creation,
           onAuthRefreshError: patch.webhook_on_auth_refresh_error,
         }),
+        ...(patch.connectUiTheme !== undefined
+          ? { connect_ui_theme: JSON.stringify(patch.connectUiTheme ?? {}) }
+          : {}),
+        ...(patch.allowedOrigins !== undefined
+          ? { allowed_origins: JSON.stringify(patch.allowedOrigins.map((o) => o.toLowerCase())) }
+          : {}),
+      });
+      await deps.audit?.record(auth, {
+        action: 'environment.settings_update',
+        environmentId: id,
+        targetType: 'environment',
+        targetId: auth.environment.name,
+        // Which settings changed, never their values (an HMAC key is a secret).
+        details: { fields: Object.keys(patch) },
       });
       return view(row);
     },
@@ -231,6 +265,13 @@ export function createEnvironmentSettingsService(deps: {
           onAuthRefreshError: patch.on_auth_refresh_error,
         }),
       );
+      await deps.audit?.record(auth, {
+        action: 'environment.settings_update',
+        environmentId: auth.environment.id,
+        targetType: 'environment',
+        targetId: auth.environment.name,
+        details: { fields: Object.keys(patch) },
+      });
       return view(row);
     },
 
@@ -241,7 +282,22 @@ export function createEnvironmentSettingsService(deps: {
       await updateEnvironmentRow(db, id, {
         webhook_signing_key_sealed: vault.seal(key, webhookSigningKeyContext(id)),
       });
+      await deps.audit?.record(auth, {
+        action: 'environment.webhook_signing_key_rotate',
+        environmentId: id,
+        targetType: 'environment',
+        targetId: auth.environment.name,
+      });
       return { webhook_signing_key: key };
     },
+
+    async connectUiTheme(environmentId) {
+      return storedTheme(await load(environmentId));
+    },
   };
+}
+
+/** `{}` (the column's default) means no theme was set. */
+function storedTheme(row: EnvironmentRow): ConnectUiTheme | null {
+  return 'mode' in row.connect_ui_theme ? (row.connect_ui_theme as ConnectUiTheme) : null;
 }

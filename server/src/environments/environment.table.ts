@@ -1,3 +1,4 @@
+import type { ConnectUiTheme } from '@latchkey/schema';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface EnvironmentTable {
@@ -16,6 +17,10 @@ export interface EnvironmentTable {
   hmac_key_sealed: string;
   /** Identifies the environment in public-key flows (not a secret: it ships in frontends). */
   public_key: Generated<string>;
+  /** The Connect UI's default look (hosted page and widget); `{}` keeps the built-in theme. */
+  connect_ui_theme: ColumnType<ConnectUiTheme | Record<string, never>, string | undefined, string>;
+  /** Origins the operator expects the widget to run on (shown in settings). */
+  allowed_origins: ColumnType<string[], string | undefined, string>;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }

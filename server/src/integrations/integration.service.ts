@@ -14,6 +14,7 @@ import {
   type UpdateIntegrationInput,
   ValidationError,
 } from '@latchkey/schema';
+import type { AuditService } from '../audit/audit.service';
 import { type AuthContext, integrationVisible, requireScope } from '../auth/auth-context';
 import type { Vault } from '../platform/crypto/vault';
 import type { Db } from '../platform/database/database';
@@ -58,6 +59,8 @@ export interface IntegrationServiceDeps {
   vault: Vault;
   providers: ProviderService;
   publicUrl: string;
+  /** Operator actions go to the audit log. */
+  audit?: Pick<AuditService, 'record'> | undefined;
 }
 
 const OAUTH_TYPES = new Set(['OAUTH1', 'OAUTH2']);
@@ -66,6 +69,14 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
   const { db, vault, providers } = deps;
   const secretsContext = (id: string) => `integrations.secrets:${id}`;
   const customContext = (id: string) => `integrations.custom:${id}`;
+  const audit = (auth: AuthContext, action: string, uniqueKey: string, details?: Record<string, unknown>) =>
+    deps.audit?.record(auth, {
+      action,
+      environmentId: auth.environment.id,
+      targetType: 'integration',
+      targetId: uniqueKey,
+      ...(details === undefined ? {} : { details }),
+    });
 
   async function findOrThrow(environmentId: string, uniqueKey: string): Promise<IntegrationRow> {
     const row = await findIntegrationRow(db, environmentId, uniqueKey);
@@ -229,6 +240,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
           `Integration ${input.unique_key} already exists.`,
         );
       }
+      await audit(auth, 'integration.create', row.unique_key, { provider: provider.name });
       return present(row, provider, []);
     },
 
@@ -289,6 +301,11 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
         }
         throw error;
       }
+      // Field names only: the input may hold a client secret.
+      await audit(auth, 'integration.update', uniqueKey, {
+        fields: Object.keys(input),
+        ...(updated.unique_key === uniqueKey ? {} : { renamed_to: updated.unique_key }),
+      });
       return present(updated, provider, []);
     },
 
@@ -296,6 +313,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
       requireScope(auth, 'environment:integrations:write');
       const row = await findOrThrow(auth.environment.id, uniqueKey);
       await deleteIntegrationRow(db, row.id);
+      await audit(auth, 'integration.delete', uniqueKey);
     },
   };
 }

@@ -21,6 +21,7 @@ import {
   type ProviderOutput,
   ValidationError,
 } from '@latchkey/schema';
+import type { AuditService } from '../audit/audit.service';
 import { type AuthContext, requireScope } from '../auth/auth-context';
 import type { Db } from '../platform/database/database';
 import {
@@ -49,10 +50,20 @@ export interface ProviderServiceDeps {
   allowPrivateUrls: boolean;
   /** Whether integrations of this environment use the provider (a custom provider in use cannot be deleted). */
   isProviderInUse: (environmentId: string, name: string) => Promise<boolean>;
+  /** Operator actions go to the audit log. */
+  audit?: Pick<AuditService, 'record'> | undefined;
 }
 
 export function createProviderService(deps: ProviderServiceDeps): ProviderService {
   const { db, catalog } = deps;
+  const audit = (auth: AuthContext, action: string, name: string, details?: Record<string, unknown>) =>
+    deps.audit?.record(auth, {
+      action,
+      environmentId: auth.environment.id,
+      targetType: 'provider',
+      targetId: name,
+      ...(details === undefined ? {} : { details }),
+    });
 
   function present(provider: Provider, custom: boolean): ProviderOutput {
     return { ...provider, logo_url: `${deps.publicUrl}/images/template-logos/${provider.name}.svg`, custom };
@@ -158,6 +169,7 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
       });
       if (row === undefined)
         throw new ConflictError('provider_already_exists', `Provider ${name} already exists.`);
+      await audit(auth, 'provider.create', name);
       return service.get(auth, name);
     },
 
@@ -178,6 +190,7 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
         else merged[key] = value;
       }
       await updateCustomProviderRow(db, row.id, validateDefinition(name, merged));
+      await audit(auth, 'provider.update', name, { fields: Object.keys(patch) });
       return service.get(auth, name);
     },
 
@@ -191,6 +204,7 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
         );
       }
       await deleteCustomProviderRow(db, row.id);
+      await audit(auth, 'provider.delete', name);
     },
   };
   return service;

@@ -185,3 +185,12 @@ export async function insertDeliveryCopy(db: Db, original: WebhookDeliveryRow): 
     .execute();
   return id;
 }
+
+export async function findEventPayload(db: Db, eventId: string): Promise<AuthEventPayload | undefined> {
+  const row = await db
+    .selectFrom('auth_events')
+    .select('payload')
+    .where('id', '=', eventId)
+    .executeTakeFirst();
+  return row?.payload;
+}

@@ -6,6 +6,7 @@ import type { Db } from '../platform/database/database';
 import {
   type DeliveryListRow,
   findDeliveryRow,
+  findEventPayload,
   insertDeliveryCopy,
   listAttemptRows,
   listDeliveryRows,
@@ -46,6 +47,11 @@ export interface WebhookDeliveryService {
       limit?: number | undefined;
     },
   ): Promise<WebhookDeliveryView[]>;
+  /** One delivery with every attempt and the body it sends. */
+  get(
+    auth: AuthContext,
+    deliveryId: string,
+  ): Promise<WebhookDeliveryView & { payload: Record<string, unknown> }>;
   /** Queues the same event to the same URL again; the copy is returned, pending. */
   replay(auth: AuthContext, deliveryId: string): Promise<WebhookDeliveryView>;
 }
@@ -79,6 +85,15 @@ export function createWebhookDeliveryService(deps: {
         limit: filter.limit ?? 50,
       });
       return withAttempts(rows);
+    },
+
+    async get(auth, deliveryId) {
+      requireScope(auth, 'environment:webhooks:read');
+      const row = await findDeliveryRow(db, auth.environment.id, deliveryId);
+      if (row === undefined) throw new NotFoundError('not_found', `Unknown webhook delivery ${deliveryId}.`);
+      const [view] = await withAttempts([row]);
+      const payload = await findEventPayload(db, String(row.event_id));
+      return { ...view!, payload: { ...payload } };
     },
 
     async replay(auth, deliveryId) {

@@ -70,6 +70,8 @@ declare module 'oidc-provider' {
   export interface Configuration {
     clients?: ClientMetadata[];
     scopes?: string[];
+    /** Which claims each scope releases (`openid: ['sub']`, `email: ['email', 'email_verified']`, …). */
+    claims?: Record<string, string[] | null>;
     features?: Record<string, { enabled: boolean } & Record<string, unknown>>;
     findAccount?: (ctx: KoaContextWithOIDC, sub: string) => Promise<Account | undefined>;
     issueRefreshToken?: (ctx: KoaContextWithOIDC, client: Client, source: TokenSource) => Promise<boolean>;

@@ -28,6 +28,12 @@ export interface OidcServerOptions {
   skipConsent?: boolean;
   /** When given, every request's server-side handling time is appended here (benchmarks). */
   timings?: OidcRequestTiming[];
+  /**
+   * The claims of an account, by the id typed into the login form. Default `{ email: '<id>@example.test' }`.
+   * The `email` scope releases `email` and `email_verified`, `profile` releases `name` (through userinfo: with the
+   * code flow oidc-provider keeps scope claims out of the ID token, as OIDC Core 5.4 says).
+   */
+  accountClaims?: (accountId: string) => Record<string, unknown>;
 }
 
 /** One request as the server handled it: from its arrival to the last byte of the response handed to the socket. */
@@ -154,9 +160,10 @@ function providerConfiguration(options: OidcServerOptions): Configuration {
       introspection: { enabled: true },
       revocation: { enabled: true },
     },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     findAccount: async (_ctx, sub) => ({
       accountId: sub,
-      claims: () => ({ sub, email: `${sub}@example.test` }),
+      claims: () => ({ email: `${sub}@example.test`, ...options.accountClaims?.(sub), sub }),
     }),
     // The default issues a refresh token only for offline_access requested with prompt=consent; API providers
     // (and Nango-style clients, which send neither) expect one whenever the client may refresh.

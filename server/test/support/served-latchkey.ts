@@ -13,8 +13,10 @@ export interface ServedLatchkey extends AsyncDisposable {
 export async function serveTestLatchkey(
   kind: DatabaseKind,
   env: Record<string, string> = {},
+  /** A port chosen beforehand, when a peer must know the URL before the Latchkey exists (a redirect URI). */
+  port?: number,
 ): Promise<ServedLatchkey> {
-  const port = await freePort();
+  port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
   const t = await createTestLatchkey(kind, {
     LATCHKEY_PUBLIC_URL: url,

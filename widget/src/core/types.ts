@@ -39,6 +39,18 @@ export interface ConnectSessionInfo {
   isReconnecting?: true;
   integrations: SessionIntegration[];
   expires_at: string;
+  /** The environment's Connect UI theme (set in the dashboard): the widget's defaults. */
+  theme?: SessionTheme | null;
+}
+
+export interface SessionTheme {
+  mode: 'light' | 'dark' | 'system';
+  primaryColor: string;
+  backgroundColor: string;
+  textColor: string;
+  /** px */
+  radius: number;
+  logoUrl?: string;
 }
 
 export interface ConnectResult {

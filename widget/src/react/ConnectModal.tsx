@@ -12,7 +12,7 @@ import { IntegrationForm } from './IntegrationForm';
 import { IntegrationList } from './IntegrationList';
 import { type Locale, resolveStrings, type Strings } from './strings';
 import { useWidgetStyles } from './styles';
-import { type ThemeProp, themeStyle } from './theme';
+import { sessionThemeVars, type ThemeProp, themeStyle } from './theme';
 import { useConnectSession } from './use-connect-session';
 import { asksCredentials, useFlow } from './use-flow';
 import { useFocusTrap } from './use-focus-trap';
@@ -25,7 +25,10 @@ export interface ConnectModalProps {
   /** Shown while true (default true). */
   open?: boolean;
   onClose?: () => void;
+  /** Wins over the environment's theme (set in the dashboard, sent with the session). */
   theme?: ThemeProp;
+  /** Used when neither `theme` nor the environment sets one (the hosted page follows the browser's scheme). */
+  defaultTheme?: ThemeProp;
   locale?: Locale;
   strings?: Partial<Strings>;
   mode?: ConnectMode;
@@ -56,6 +59,11 @@ export function ConnectModal(props: ConnectModalProps) {
     emit,
   });
   const [view, setView] = useState<View>({ kind: 'list' });
+  const sessionTheme = session.session?.theme;
+  const theme = useMemo(
+    () => props.theme ?? (sessionTheme ? sessionThemeVars(sessionTheme) : props.defaultTheme),
+    [props.theme, props.defaultTheme, sessionTheme],
+  );
   const titleId = useId();
   const dialogRef = useRef<HTMLDivElement>(null);
 
@@ -194,6 +202,9 @@ export function ConnectModal(props: ConnectModalProps) {
             ← {strings.back}
           </button>
         )}
+        {sessionTheme?.logoUrl && props.theme === undefined && (
+          <img className="lk-brand" src={sessionTheme.logoUrl} alt="" />
+        )}
         <h2 id={titleId}>{heading}</h2>
         {layout === 'modal' && (
           <button type="button" className="lk-icon-btn" aria-label={strings.close} onClick={close}>
@@ -209,7 +220,7 @@ export function ConnectModal(props: ConnectModalProps) {
   );
 
   return (
-    <div className={`lk-root ${layout === 'page' ? 'lk-page' : ''}`} style={themeStyle(props.theme)}>
+    <div className={`lk-root ${layout === 'page' ? 'lk-page' : ''}`} style={themeStyle(theme)}>
       {layout === 'modal' ? (
         // biome-ignore lint/a11y/noStaticElementInteractions: a backdrop click is a mouse shortcut; Escape and the Close button are the keyboard ways.
         <div

@@ -9,6 +9,7 @@ const CSS = `
 .lk-page .lk-dialog{margin:40px auto;box-shadow:none;border:1px solid var(--lk-border)}
 .lk-head{display:flex;align-items:center;gap:8px;margin-bottom:12px}
 .lk-head h2{font-size:18px;margin:0;flex:1}
+.lk-brand{height:28px;max-width:120px;object-fit:contain}
 .lk-muted{color:var(--lk-muted-text);font-size:14px;margin:0 0 12px}
 .lk-icon-btn{background:none;border:1px solid transparent;color:var(--lk-text);border-radius:8px;padding:4px 8px;cursor:pointer;font:inherit}
 .lk-icon-btn:hover{border-color:var(--lk-border)}

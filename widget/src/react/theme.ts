@@ -1,5 +1,6 @@
 /** Theming by CSS variables: a light and a dark palette, any variable overridable through the `theme` prop. */
 import type { CSSProperties } from 'react';
+import type { SessionTheme } from '../core/types';
 
 export interface ThemeVars {
   background: string;
@@ -46,6 +47,33 @@ export const darkTheme: ThemeVars = {
 };
 
 export type ThemeProp = 'light' | 'dark' | Partial<ThemeVars>;
+
+/**
+ * The environment's theme as widget variables: its mode's palette under its colours. `system` follows the browser.
+ * The accent's text colour is picked for contrast.
+ */
+export function sessionThemeVars(theme: SessionTheme): Partial<ThemeVars> {
+  const dark =
+    theme.mode === 'dark' ||
+    (theme.mode === 'system' && globalThis.matchMedia?.('(prefers-color-scheme: dark)').matches === true);
+  return {
+    ...(dark ? darkTheme : lightTheme),
+    accent: theme.primaryColor,
+    accentText: luminance(theme.primaryColor) > 0.4 ? '#0b0d12' : '#ffffff',
+    background: theme.backgroundColor,
+    text: theme.textColor,
+    radius: `${theme.radius}px`,
+  };
+}
+
+/** Relative luminance of #rrggbb (WCAG), roughly: enough to choose black or white text. */
+function luminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
 
 /** The `--lk-*` custom properties for an element's style; an app's own CSS may also set them. */
 export function themeStyle(theme: ThemeProp | undefined): CSSProperties {

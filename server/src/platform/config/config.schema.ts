@@ -31,6 +31,8 @@ const urlSchema = (protocols: string[]) =>
       `must be a URL (${protocols.join(' or ')})`,
     );
 
+const EMAIL_DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
 export const UUID_V4_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 export const envSchema = z.object({
@@ -67,6 +69,30 @@ export const envSchema = z.object({
     .regex(/^\/[A-Za-z0-9._~\-/]{0,199}$/, 'must be a URL path starting with / (letters, digits, . _ ~ - /)')
     .transform((value) => (value.length > 1 ? value.replace(/\/+$/, '') || '/' : value))
     .default('/'),
+  // Operator sign-in with OpenID Connect: issuer, client id and secret come together (checked in config.ts).
+  LATCHKEY_OIDC_ISSUER: urlSchema(['http:', 'https:']).optional(),
+  LATCHKEY_OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
+  LATCHKEY_OIDC_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  LATCHKEY_OIDC_ALLOWED_DOMAINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((domain) => domain.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.string().regex(EMAIL_DOMAIN_PATTERN, 'must be comma-separated email domains (example.com)')),
+    )
+    .optional(),
+  LATCHKEY_OIDC_SCOPES: z
+    .string()
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .refine((scopes) => scopes.includes('openid'), 'must include openid')
+    .default(['openid', 'email', 'profile']),
+  // The first operator for automated installs: both or neither (checked in config.ts).
+  LATCHKEY_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email('must be an email address')).optional(),
+  LATCHKEY_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
   LATCHKEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });

@@ -36,6 +36,19 @@ export interface Config {
     concurrency: number;
   };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** The first operator, created at boot when none exists (LATCHKEY_ADMIN_EMAIL + LATCHKEY_ADMIN_PASSWORD). */
+  bootstrapAdmin: { email: string; password: string } | undefined;
+  /** Operator sign-in with OpenID Connect; undefined when not configured. */
+  oidc: OidcConfig | undefined;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Lower-case email domains that may sign in; empty: only emails that already belong to an operator. */
+  allowedDomains: string[];
+  scopes: string[];
 }
 
 /** Raised for a bad configuration value; `message` is the one line printed before the process exits. */
@@ -117,6 +130,52 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: vars.LATCHKEY_WEBHOOK_CONCURRENCY,
     },
     logLevel: vars.LOG_LEVEL,
+    oidc: oidcConfig(vars),
+    bootstrapAdmin: bootstrapAdminConfig(vars),
+  };
+}
+
+function bootstrapAdminConfig(vars: z.infer<typeof envSchema>): Config['bootstrapAdmin'] {
+  const email = vars.LATCHKEY_ADMIN_EMAIL;
+  const password = vars.LATCHKEY_ADMIN_PASSWORD;
+  if (email === undefined && password === undefined) return undefined;
+  if (email === undefined)
+    throw new ConfigError('LATCHKEY_ADMIN_EMAIL', 'is missing: it goes with LATCHKEY_ADMIN_PASSWORD');
+  if (password === undefined)
+    throw new ConfigError('LATCHKEY_ADMIN_PASSWORD', 'is missing: it goes with LATCHKEY_ADMIN_EMAIL');
+  return { email, password };
+}
+
+function oidcConfig(vars: z.infer<typeof envSchema>): OidcConfig | undefined {
+  const issuer = vars.LATCHKEY_OIDC_ISSUER;
+  const clientId = vars.LATCHKEY_OIDC_CLIENT_ID;
+  const clientSecret = vars.LATCHKEY_OIDC_CLIENT_SECRET;
+  if (issuer === undefined && clientId === undefined && clientSecret === undefined) {
+    if (vars.LATCHKEY_OIDC_ALLOWED_DOMAINS === undefined) return undefined;
+    throw new ConfigError('LATCHKEY_OIDC_ALLOWED_DOMAINS', 'is set but LATCHKEY_OIDC_ISSUER is not');
+  }
+  if (issuer === undefined || clientId === undefined || clientSecret === undefined) {
+    const missing =
+      issuer === undefined
+        ? 'LATCHKEY_OIDC_ISSUER'
+        : clientId === undefined
+          ? 'LATCHKEY_OIDC_CLIENT_ID'
+          : 'LATCHKEY_OIDC_CLIENT_SECRET';
+    throw new ConfigError(
+      missing,
+      'is missing: LATCHKEY_OIDC_ISSUER, LATCHKEY_OIDC_CLIENT_ID and LATCHKEY_OIDC_CLIENT_SECRET go together',
+    );
+  }
+  // Over plain http anyone on the path could forge identities; only tests against a loopback issuer may use it.
+  if (new URL(issuer).protocol === 'http:' && !vars.LATCHKEY_ALLOW_PRIVATE_URLS) {
+    throw new ConfigError('LATCHKEY_OIDC_ISSUER', 'must be an https URL');
+  }
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    allowedDomains: vars.LATCHKEY_OIDC_ALLOWED_DOMAINS ?? [],
+    scopes: vars.LATCHKEY_OIDC_SCOPES,
   };
 }
 

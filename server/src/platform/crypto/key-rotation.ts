@@ -15,6 +15,7 @@ export const SEALED_COLUMNS = [
   { table: 'integrations', column: 'custom_sealed' },
   { table: 'connections', column: 'credentials_sealed' },
   { table: 'oauth_sessions', column: 'secrets_sealed' },
+  { table: 'operators', column: 'totp_secret_sealed' },
 ] as const;
 
 export interface RotationReport {

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { ApiKeyTable } from '../../api-keys/api-key.table';
+import type { AuditLogTable } from '../../audit/audit.table';
 import type { OAuthSessionTable } from '../../auth-flows/oauth-session.table';
 import type { ConnectSessionTable } from '../../connect-sessions/connect-session.table';
 import type { ConnectionTable } from '../../connections/connection.table';
@@ -14,6 +15,12 @@ import type {
 } from '../../events/auth-event.table';
 import type { IntegrationTable } from '../../integrations/integration.table';
 import type { OperationMessageTable, OperationTable } from '../../logs/operation.table';
+import type { InstanceSettingTable } from '../../operators/instance-setting.table';
+import type { OperatorTable } from '../../operators/operator.table';
+import type { OperatorInvitationTable } from '../../operators/operator-invitation.table';
+import type { OperatorRecoveryCodeTable } from '../../operators/operator-recovery-code.table';
+import type { OperatorSessionTable } from '../../operators/operator-session.table';
+import type { SignInFailureTable } from '../../operators/sign-in-failure.table';
 import type { CustomProviderTable } from '../../providers/custom-provider.table';
 import { createWriteWatch, type WriteWatch } from './write-watch';
 
@@ -30,6 +37,13 @@ export interface Database {
   auth_events: AuthEventTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
+  operators: OperatorTable;
+  operator_sessions: OperatorSessionTable;
+  operator_invitations: OperatorInvitationTable;
+  operator_recovery_codes: OperatorRecoveryCodeTable;
+  instance_settings: InstanceSettingTable;
+  sign_in_failures: SignInFailureTable;
+  audit_log: AuditLogTable;
 }
 
 export type Db = Kysely<Database>;

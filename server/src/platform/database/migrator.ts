@@ -10,6 +10,8 @@ import * as connectionsAndFlows from './migrations/2026-11-23T0002-connections-a
 import * as lifecycle from './migrations/2026-11-23T0003-lifecycle';
 import * as widgetFlows from './migrations/2026-11-23T0004-widget-flows';
 import * as changeNotify from './migrations/2026-11-23T0005-change-notify';
+import * as operators from './migrations/2026-12-07T0006-operators';
+import * as dashboardSettings from './migrations/2026-12-07T0007-dashboard-settings';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23T0001-foundation': foundation,
@@ -17,6 +19,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23T0003-lifecycle': lifecycle,
   '2026-11-23T0004-widget-flows': widgetFlows,
   '2026-11-23T0005-change-notify': changeNotify,
+  '2026-12-07T0006-operators': operators,
+  '2026-12-07T0007-dashboard-settings': dashboardSettings,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations work on any schema

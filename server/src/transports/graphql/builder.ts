@@ -27,7 +27,8 @@ export const builder = new SchemaBuilder<{
     // A subscription is refused when it starts, not event by event.
     authorizeOnSubscribe: true,
     authScopes: (context) => ({
-      secretKey: context.caller.kind === 'secretKey',
+      // A signed-in operator is a secret key with its role's scopes (the services check them).
+      secretKey: context.caller.kind === 'secretKey' || context.caller.kind === 'operator',
       connectSession: context.caller.kind === 'connectSession',
     }),
     unauthorizedError: (_parent, context) =>

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from '../../platform/logging/logger';
 import type { Services } from '../../services';
-import { type GraphqlCaller, type GraphqlContext, resolveCaller } from './graphql-context';
+import { type GraphqlCaller, type GraphqlContext, resolveRequestCaller } from './graphql-context';
 import { createErrorMasker } from './graphql-errors';
 import { queryLimitsPlugin } from './query-limits';
 import { graphqlSchema } from './schema';
@@ -44,9 +44,11 @@ export function createGraphqlApp(deps: {
     },
     maskedErrors: { maskError: createErrorMasker(logger) },
     plugins: [queryLimitsPlugin()],
-    context: async ({ caller, request }) => {
+    context: async ({ caller, request, req }) => {
       // Over graphql-ws the socket authenticated once (graphql-ws.ts) and there is no fetch Request.
-      const resolved = caller ?? (await resolveCaller(deps.services, request.headers.get('authorization')));
+      const resolved =
+        caller ??
+        (await resolveRequestCaller(deps.services, request.headers, req?.socket.remoteAddress ?? null));
       return { services: deps.services, caller: resolved, auth: resolved.auth };
     },
   });

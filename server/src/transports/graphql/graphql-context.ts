@@ -6,7 +6,7 @@
 import { LatchkeyError } from '@latchkey/schema';
 import { GraphQLError } from 'graphql';
 import type { AuthContext } from '../../auth/auth-context';
-import { authenticateBearer, type BearerCaller } from '../../auth/bearer-caller';
+import { authenticateBearer, authenticateRequest, type BearerCaller } from '../../auth/bearer-caller';
 import type { Services } from '../../services';
 import { graphqlErrorExtensions } from './graphql-errors';
 
@@ -29,6 +29,28 @@ export async function resolveCaller(
     if (error instanceof LatchkeyError && error.status === 401) {
       throw new GraphQLError(error.message, {
         extensions: { ...graphqlErrorExtensions(error), http: { status: 401 } },
+      });
+    }
+    throw error;
+  }
+}
+
+/**
+ * The caller of an HTTP request: `Authorization`, or without it the dashboard's session cookie (an operator, treated
+ * like a secret key with its role's scopes). Refusals (401, an unknown environment, two-factor not done) stop the
+ * request before execution with their own status.
+ */
+export async function resolveRequestCaller(
+  services: Services,
+  headers: Headers,
+  ip: string | null = null,
+): Promise<GraphqlCaller> {
+  try {
+    return await authenticateRequest(services, headers, ip);
+  } catch (error) {
+    if (error instanceof LatchkeyError && error.status < 500) {
+      throw new GraphQLError(error.message, {
+        extensions: { ...graphqlErrorExtensions(error), http: { status: error.status } },
       });
     }
     throw error;

@@ -9,6 +9,7 @@ import type { Db } from '../../platform/database/database';
 import type { Logger } from '../../platform/logging/logger';
 import type { Services } from '../../services';
 import { cors, REST_CORS } from './middleware/cors';
+import { csrfProtection } from './middleware/csrf';
 import { handleError } from './middleware/error-handler';
 import { jsonBody } from './middleware/json-body';
 import { requestContext } from './middleware/request-context';
@@ -20,6 +21,7 @@ import { connectSessionEventRoutes } from './routes/connect-session-events.route
 import { connectSessionRoutes, connectSessionSelfRoutes } from './routes/connect-sessions.routes';
 import { connectionAdminRoutes } from './routes/connection-admin.routes';
 import { connectionRoutes } from './routes/connections.routes';
+import { dashboardRoutes } from './routes/dashboard.routes';
 import { environmentRoutes } from './routes/environment.routes';
 import { eventRoutes } from './routes/events.routes';
 import { healthRoutes } from './routes/health.routes';
@@ -28,6 +30,7 @@ import { integrationRoutes } from './routes/integrations.routes';
 import { logoRoutes } from './routes/logo.routes';
 import { logRoutes } from './routes/logs.routes';
 import { notSupportedRoutes } from './routes/not-supported.routes';
+import { operatorOidcRoutes } from './routes/operator-oidc.routes';
 import { providerRoutes } from './routes/providers.routes';
 import { proxyRoutes } from './routes/proxy.routes';
 import { webhookRoutes } from './routes/webhooks.routes';
@@ -77,6 +80,8 @@ export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
   const app = new Hono<RestEnv>({ strict: false });
   app.use(requestContext(deps.logger));
   app.use(cors(REST_CORS));
+  // Before every route, the typed transports included: they are where the dashboard's cookie is used.
+  app.use(csrfProtection(deps.services.operators.publicUrl));
 
   app.route('/', healthRoutes(deps.db));
   app.route('/', logoRoutes(deps.catalog));
@@ -98,7 +103,9 @@ export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
   app.route('/', connectSessionSelfRoutes(deps.services));
   app.route('/', connectSessionEventRoutes(deps.services));
   app.route('/', hostedConnectRoutes());
+  app.route('/', dashboardRoutes());
   app.route('/', authFlowRoutes(deps.services));
+  app.route('/', operatorOidcRoutes(deps.services));
   app.route('/', connectionRoutes(deps.services));
   app.route('/', connectionAdminRoutes(deps.services));
   app.route('/', environmentRoutes(deps.services));

@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from '../../platform/logging/logger';
 import type { Services } from '../../services';
+import { clientAddress } from '../rest/client-address';
 import type { RestEnv } from '../rest/rest-env';
 import { appRouter } from './routers/app.router';
 import { createTrpcContext } from './trpc-context';
@@ -13,12 +14,18 @@ import { latchkeyErrorOf } from './trpc-errors';
 export const TRPC_ENDPOINT = '/trpc';
 
 export function createTrpcHandler(deps: { services: Services; logger: Logger }) {
-  return (request: Request, log: Logger = deps.logger): Promise<Response> =>
+  return (request: Request, log: Logger = deps.logger, ip: string | null = null): Promise<Response> =>
     fetchRequestHandler({
       endpoint: TRPC_ENDPOINT,
       req: request,
       router: appRouter,
-      createContext: () => createTrpcContext(deps.services, log, request),
+      createContext: ({ resHeaders, info }) =>
+        createTrpcContext(deps.services, log, request, {
+          resHeaders,
+          ip,
+          // EventSource cannot send headers: subscriptions name their environment in tRPC's connection params.
+          environment: info.connectionParams?.environment,
+        }),
       onError: ({ error, path }) => {
         const problem = latchkeyErrorOf(error);
         if (problem.status >= 500) {
@@ -42,5 +49,5 @@ export function trpcRoutes(deps: { services: Services; logger: Logger; bodyLimit
         onError: (c) => c.json(new LatchkeyError('payload_too_large').toBody(), 413),
       }),
     )
-    .all(`${TRPC_ENDPOINT}/*`, (c) => handle(c.req.raw, c.get('log')));
+    .all(`${TRPC_ENDPOINT}/*`, (c) => handle(c.req.raw, c.get('log'), clientAddress(c)));
 }

@@ -1,7 +1,8 @@
 /**
- * tRPC initialised once (tRPC examples style). Procedures come in three kinds, each built from named middleware:
- * `authedProcedure` (a secret key or a connect session token), `secretKeyProcedure` and `sessionProcedure`. The fine
- * scopes are checked by the services themselves, exactly as for REST and GraphQL.
+ * tRPC initialised once (tRPC examples style). Procedures come in a few kinds, each built from named middleware:
+ * `authedProcedure` (a secret key or a connect session token), `secretKeyProcedure` (a secret key or a signed-in
+ * operator), `sessionProcedure`, and for the dashboard `operatorProcedure` and `adminProcedure`. The fine scopes are
+ * checked by the services themselves, exactly as for REST and GraphQL.
  */
 import { LatchkeyError } from '@latchkey/schema';
 import { initTRPC } from '@trpc/server';
@@ -42,9 +43,10 @@ const authenticated = t.middleware(async ({ ctx, next }) =>
 );
 
 // Both run after `authenticated`; the caller it resolved is memoized in the context.
+// A signed-in operator counts as a secret key here: its role's scopes are checked by the services.
 const secretKeyOnly = t.middleware(async ({ ctx, next }) => {
   const caller = await ctx.resolveCaller();
-  if (caller.kind !== 'secretKey') {
+  if (caller.kind !== 'secretKey' && caller.kind !== 'operator') {
     throw new LatchkeyError('forbidden', 'A connect session token cannot do this; use a secret key.');
   }
   return next({ ctx: { auth: caller.auth } });
@@ -65,3 +67,24 @@ export const authedProcedure = publicProcedure
   .use(async ({ ctx, next }) => next({ ctx: { auth: ctx.caller.auth } }));
 export const secretKeyProcedure = publicProcedure.use(authenticated).use(secretKeyOnly);
 export const sessionProcedure = publicProcedure.use(authenticated).use(connectSessionOnly);
+
+const operatorOnly = t.middleware(async ({ ctx, next }) => {
+  const caller = await ctx.resolveCaller();
+  if (caller.kind !== 'operator') {
+    throw new LatchkeyError('forbidden', 'Only a signed-in dashboard operator can do this.');
+  }
+  return next({ ctx: { caller, auth: caller.auth, operator: caller.operator, sessionId: caller.sessionId } });
+});
+
+const adminOnly = t.middleware(async ({ ctx, next }) => {
+  const caller = await ctx.resolveCaller();
+  if (caller.kind !== 'operator' || caller.operator.role !== 'admin') {
+    throw new LatchkeyError('forbidden', 'Only an admin can do this.');
+  }
+  return next();
+});
+
+/** A signed-in operator (any role, two-factor done), `ctx.auth` in the environment of `X-Latchkey-Environment`. */
+export const operatorProcedure = publicProcedure.use(operatorOnly);
+/** An operator whose role is admin (operators, instance settings, environments). */
+export const adminProcedure = operatorProcedure.use(adminOnly);

@@ -1,14 +1,16 @@
 /**
  * Connections: pages of the list by cursor, one connection with fresh credentials (refreshed on read when due, as
- * REST does), a forced refresh, patch, delete and metadata.
+ * REST does), one without them (`summary`) and their audited `reveal`, a forced refresh, patch, delete and metadata.
  */
 import {
+  connectionKeyInputSchema,
   connectionPageInputSchema,
   connectionPageSchema,
   connectionPatchInputSchema,
   connectionReadInputSchema,
   connectionRefSchema,
   connectionSchema,
+  connectionSummarySchema,
   metadataInputSchema,
 } from '@latchkey/schema';
 import { z } from 'zod';
@@ -21,11 +23,17 @@ export const connectionsRouter = router({
     .input(connectionPageInputSchema)
     .output(connectionPageSchema)
     .query(async ({ ctx, input }) => {
-      const { first, after, integrationIds, ...filter } = input;
+      const { first, after, integrationIds, integration, search, organizationId, ...filter } = input;
+      const integrationId = [...(integrationIds ?? []), ...(integration === undefined ? [] : [integration])];
       // One more than asked tells whether another page follows.
       const items = await ctx.services.connectionPages.page(
         ctx.auth,
-        { ...filter, integrationId: integrationIds },
+        {
+          ...filter,
+          endUserOrganizationId: filter.endUserOrganizationId ?? organizationId,
+          integrationId: integrationId.length > 0 ? integrationId : undefined,
+          searchPrefix: search,
+        },
         { after, limit: first + 1, inverted: false },
       );
       const page = items.slice(0, first);
@@ -38,6 +46,20 @@ export const connectionsRouter = router({
       ctx.services.connections.get(ctx.auth, input.connectionId, input.providerConfigKey, {
         includeRefreshToken: input.refreshToken === true,
       }),
+    ),
+  /** Without credentials: what `connections:read` (a support operator) may see. */
+  summary: secretKeyProcedure
+    .input(connectionKeyInputSchema)
+    .output(connectionSummarySchema)
+    .query(({ ctx, input }) =>
+      ctx.services.connectionInspection.summary(ctx.auth, input.integration, input.connectionId),
+    ),
+  /** The credentials, refresh token included (read_credentials scope); written to the audit log. */
+  reveal: secretKeyProcedure
+    .input(connectionKeyInputSchema)
+    .output(connectionSchema.shape.credentials)
+    .mutation(({ ctx, input }) =>
+      ctx.services.connectionInspection.reveal(ctx.auth, input.integration, input.connectionId),
     ),
   credentials: secretKeyProcedure
     .input(connectionReadInputSchema)
