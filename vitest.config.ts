@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      ...['schema', 'providers', 'server', 'test'].map((name) => ({
+      ...['schema', 'providers', 'server', 'dashboard', 'test'].map((name) => ({
         // graphql 16 has no exports map: Vite would load its ESM build while Pothos and Yoga (loaded by Node) get the
         // CJS one, and schema building fails with "another module or realm". One build for everyone.
         resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },

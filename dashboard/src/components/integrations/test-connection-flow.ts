@@ -1,0 +1,146 @@
+/**
+ * Runs "Add test connection" with the widget's framework-free API. The popup must open inside the click, but the
+ * connect session only exists after a server round trip; so the click opens an empty named window at once, and the
+ * widget's `openConnectPopup` (which opens a window of the same name) later takes that window over instead of
+ * opening a new one a popup blocker could refuse. OAuth goes through the widget's popup flow; API key, basic, client
+ * credentials and no-auth complete in one request with the typed credentials (no popup); any other mode gets the
+ * hosted connect page (the widget's own full-page form) in the window, and the session's live events say when the
+ * connection exists.
+ */
+import { connect } from '../../../../widget/src/core/connect';
+import { ConnectError } from '../../../../widget/src/core/connect-error';
+import { isDirectMode } from '../../../../widget/src/core/http';
+import { subscribeSessionEvents } from '../../../../widget/src/core/live-events';
+import { openConnectPopup } from '../../../../widget/src/core/popup';
+import type { ConnectResult } from '../../../../widget/src/core/types';
+
+const POPUP_NAME = 'latchkey-connect';
+const REDIRECT_MODES = new Set(['OAUTH1', 'OAUTH2']);
+
+/** Whether the flow of this auth mode runs in a window (else one request with typed credentials). */
+export function needsPopup(authMode: string): boolean {
+  return !isDirectMode(authMode);
+}
+
+export interface ReservedPopup {
+  window: Window | null;
+  close(): void;
+}
+
+/** Call synchronously in the click handler. A null window means the browser refused it (the widget will redirect). */
+export function reservePopup(): ReservedPopup {
+  const width = 500;
+  const height = 680;
+  const left = Math.max(0, Math.round(window.screenX + (window.outerWidth - width) / 2));
+  const top = Math.max(0, Math.round(window.screenY + (window.outerHeight - height) / 2));
+  const opened = window.open(
+    'about:blank',
+    POPUP_NAME,
+    `popup=yes,width=${width},height=${height},left=${left},top=${top}`,
+  );
+  return {
+    window: opened,
+    close() {
+      try {
+        opened?.close();
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+export interface TestConnectionFlow {
+  result: Promise<ConnectResult>;
+  cancel(): void;
+}
+
+export function startTestConnection(options: {
+  /** Reserved in the click when `needsPopup(authMode)`. */
+  popup: ReservedPopup | null;
+  baseUrl: string;
+  sessionToken: string;
+  connectLink: string;
+  integration: string;
+  authMode: string;
+  connectionConfig: Record<string, string>;
+  /** Typed credentials for the one-request modes, by declared field name (`apiKey`, `username`, …). */
+  credentials: Record<string, string>;
+}): TestConnectionFlow {
+  if (!needsPopup(options.authMode)) {
+    const hasCredentials = Object.keys(options.credentials).length > 0;
+    const result = connect({
+      baseUrl: options.baseUrl,
+      sessionToken: options.sessionToken,
+      integration: options.integration,
+      authMode: options.authMode,
+      connectionConfig: options.connectionConfig,
+      // Client-credentials fields are the provider's own names; the widget's type only spells out key and basic.
+      ...(hasCredentials ? { credentials: options.credentials as never } : {}),
+    });
+    return { result, cancel() {} };
+  }
+  if (REDIRECT_MODES.has(options.authMode)) {
+    const flow = openConnectPopup({
+      baseUrl: options.baseUrl,
+      sessionToken: options.sessionToken,
+      integration: options.integration,
+      connectionConfig: options.connectionConfig,
+      // No popup could open: the page goes to Latchkey and comes back here with the result.
+      returnUrl: window.location.href,
+    });
+    return { result: flow.result, cancel: () => flow.cancel() };
+  }
+  return hostedPageFlow({ ...options, popup: options.popup ?? { window: null, close() {} } });
+}
+
+/** Credentials typed by the tester (API key, basic, …): the hosted connect page asks for them. */
+function hostedPageFlow(options: {
+  popup: ReservedPopup;
+  baseUrl: string;
+  sessionToken: string;
+  connectLink: string;
+  integration: string;
+}): TestConnectionFlow {
+  const popup = options.popup.window;
+  if (popup === null) {
+    window.location.assign(options.connectLink);
+    return { result: new Promise<never>(() => {}), cancel() {} };
+  }
+  popup.location.href = options.connectLink;
+  let stop = () => {};
+  let poll: ReturnType<typeof setInterval> | undefined;
+  const result = new Promise<ConnectResult>((resolve, reject) => {
+    stop = subscribeSessionEvents(options.baseUrl, options.sessionToken, (event) => {
+      const created = event.operation === 'creation' || event.operation === 'override';
+      if (!created || event.providerConfigKey !== options.integration) return;
+      finish();
+      if (event.success) resolve({ connectionId: event.connectionId, integration: event.providerConfigKey });
+      else
+        reject(
+          new ConnectError(event.error?.type ?? 'connect_failed', event.error?.description ?? 'Failed.'),
+        );
+    });
+    poll = setInterval(() => {
+      if (!popup.closed) return;
+      // A last event may still be on its way after the window closed.
+      setTimeout(() => {
+        finish();
+        reject(new ConnectError('window_closed', 'The window was closed before connecting.'));
+      }, 1500);
+      clearInterval(poll);
+    }, 300);
+  });
+  let done = false;
+  function finish() {
+    if (done) return;
+    done = true;
+    clearInterval(poll);
+    stop();
+    options.popup.close();
+  }
+  return { result, cancel: finish };
+}
+
+export type { ConnectResult };
+export { ConnectError };
