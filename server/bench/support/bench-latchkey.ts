@@ -23,10 +23,19 @@ export interface BenchLatchkey {
 
 export const BENCH_CONNECTION_ID = 'bench-connection';
 
-export async function startBenchLatchkey(): Promise<BenchLatchkey> {
+export interface BenchLatchkeyOptions {
+  /** Extra configuration variables (e.g. LATCHKEY_ADMIN_* for an operator to sign in as). */
+  env?: Record<string, string>;
+  /** A PostgreSQL URL; default DATABASE_URL, else embedded PGlite. */
+  databaseUrl?: string;
+}
+
+export async function startBenchLatchkey(options: BenchLatchkeyOptions = {}): Promise<BenchLatchkey> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'latchkey-bench-'));
   const secretKey = randomUUID();
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   const config = loadConfig({
+    ...options.env,
     LATCHKEY_DATA_DIR: dataDir,
     LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LATCHKEY_BOOTSTRAP_SECRET_KEY: secretKey,
@@ -35,8 +44,8 @@ export async function startBenchLatchkey(): Promise<BenchLatchkey> {
     HOST: '127.0.0.1',
     PORT: '0',
   });
-  const db = process.env.DATABASE_URL
-    ? createDatabase({ kind: 'postgres', url: process.env.DATABASE_URL, poolSize: 10 })
+  const db = databaseUrl
+    ? createDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 10 })
     : createDatabase({ kind: 'pglite', dataDir: undefined });
   const logger = createLogger('warn');
   const latchkey = await createLatchkey(config, { logger, db });
@@ -73,7 +82,7 @@ export async function startBenchLatchkey(): Promise<BenchLatchkey> {
     latchkey,
     server,
     secretKey,
-    storage: process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite',
+    storage: databaseUrl ? 'PostgreSQL' : 'embedded PGlite',
     async close() {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
