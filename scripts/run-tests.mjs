@@ -3,16 +3,13 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDashboardBuild } from './ensure-dashboard-build.mjs';
-import { ensureWidgetBuild } from './ensure-widget-build.mjs';
+import { ensureBuilds } from './ensure-builds.mjs';
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 const outDir = path.join(root, '.test-results');
 mkdirSync(outDir, { recursive: true });
-// The hosted connect page and the widget's browser tests need the widget built.
-ensureWidgetBuild();
-// The dashboard's browser tests and `GET /` need the dashboard built.
-ensureDashboardBuild();
+// The hosted connect page, the dashboard and their browser tests need the widget and the dashboard built.
+ensureBuilds();
 const outFile = path.join(outDir, 'vitest.json');
 
 const result = spawnSync(
