@@ -10,23 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { LatchkeyError } from '@latchkey/schema';
 import { type Context, Hono } from 'hono';
 import type { RestEnv } from '../rest-env';
+import { serveBuildAsset } from '../static-assets';
 
 /** Where the dashboard build lands, from this file in the source tree. */
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../../../../dashboard/dist/', import.meta.url));
 
 /** Client-side routes that are not under `/dashboard` (the contract's `GET /` and the first-run page). */
 export const DASHBOARD_ROOT_PAGES = ['/', '/setup'] as const;
-
-/** Vite's output names: hashed file names in one flat folder, nothing else is served. */
-const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const CONTENT_TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json; charset=utf-8',
-};
 
 /**
  * Scripts from this origin only (the build has no inline script); inline styles for the CSS variables components
@@ -60,18 +50,7 @@ export function dashboardRoutes(options: { dir?: string } = {}) {
   const app = new Hono<RestEnv>({ strict: false });
   for (const route of DASHBOARD_ROOT_PAGES) app.get(route, page);
   return app
-    .get('/dashboard/assets/:file', async (c) => {
-      const file = c.req.param('file');
-      const type = CONTENT_TYPES[path.extname(file)];
-      if (!ASSET_NAME.test(file) || type === undefined) return c.notFound();
-      const body = await readFile(path.join(dir, 'assets', file)).catch(() => undefined);
-      if (body === undefined) return c.notFound();
-      c.header('Content-Type', type);
-      // Hashed names: a new build gets new names.
-      c.header('Cache-Control', 'public, max-age=31536000, immutable');
-      c.header('X-Content-Type-Options', 'nosniff');
-      return c.body(body);
-    })
+    .get('/dashboard/assets/:file', (c) => serveBuildAsset(c, dir, c.req.param('file')))
     .get('/dashboard/assets/*', (c) => c.notFound())
     .get('/dashboard', page)
     .get('/dashboard/*', page);

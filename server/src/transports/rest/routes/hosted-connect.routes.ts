@@ -11,6 +11,7 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { readQuery } from '../request-input';
 import type { RestEnv } from '../rest-env';
+import { serveBuildAsset } from '../static-assets';
 
 /** Where the widget's hosted build lands, from this file in the source tree. */
 export const HOSTED_PAGE_DIR = fileURLToPath(new URL('../../../../../widget/dist-hosted/', import.meta.url));
@@ -27,17 +28,6 @@ export const hostedQuery = z.object({
   error_code: z.string().max(100).optional(),
   error_message: z.string().max(2000).optional(),
 });
-
-/** Vite's output names: hashed file names in one flat folder, nothing else is served. */
-const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const CONTENT_TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json; charset=utf-8',
-};
 
 /**
  * Scripts and styles from this origin only (inline styles: the components set CSS variables); logos may be remote.
@@ -68,18 +58,7 @@ export function hostedConnectRoutes(options: { dir?: string } = {}) {
       for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);
       return c.html(html);
     })
-    .get('/connect/assets/:file', async (c) => {
-      const file = c.req.param('file');
-      const type = CONTENT_TYPES[path.extname(file)];
-      if (!ASSET_NAME.test(file) || type === undefined) return c.notFound();
-      const body = await readFile(path.join(dir, 'assets', file)).catch(() => undefined);
-      if (body === undefined) return c.notFound();
-      c.header('Content-Type', type);
-      // Hashed names: a new build gets new names.
-      c.header('Cache-Control', 'public, max-age=31536000, immutable');
-      c.header('X-Content-Type-Options', 'nosniff');
-      return c.body(body);
-    });
+    .get('/connect/assets/:file', (c) => serveBuildAsset(c, dir, c.req.param('file')));
 }
 
 /** Browsers get a readable page; API clients the usual error body. */
