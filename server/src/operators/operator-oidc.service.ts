@@ -17,7 +17,12 @@ import {
   OidcSignInError,
   type PendingOidcSignIn,
 } from './oidc-sign-in';
-import { findOperatorByEmail, insertOperator } from './operator.repository';
+import {
+  findOperatorByEmail,
+  findPendingInvitationForEmail,
+  insertOperator,
+  markInvitationAccepted,
+} from './operator.repository';
 import type { RequestOrigin } from './operator.service';
 import type { OperatorRow } from './operator.table';
 import { findOperatorByOidcIdentity, linkOidcIdentity } from './operator-oidc.repository';
@@ -106,14 +111,20 @@ export function createOperatorOidcService(deps: {
       }
       return { row: byEmail, created: false };
     }
-    // Without allowed domains nobody is created: anyone with an account at a public provider could sign in.
-    if (!domainAllowed) throw await refuse(undefined, 'oidc_unknown_operator');
+    // An admin's pending invitation for this (verified) email stands for the invitation link: it gives its role, and
+    // lets the person in even without allowed domains.
+    const invitation = await findPendingInvitationForEmail(db, identity.email);
+    // Without allowed domains nobody else is created: anyone with an account at a public provider could sign in.
+    if (!domainAllowed && invitation === undefined) throw await refuse(undefined, 'oidc_unknown_operator');
+    if (invitation !== undefined && !(await markInvitationAccepted(db, invitation.id))) {
+      return operatorFor(identity, origin); // accepted by a concurrent sign-in: find what it created
+    }
     const row = await insertOperator(db, {
       id: randomUUID(),
       email: identity.email,
       display_name: identity.name,
       // Least privilege: admins promote whom they choose.
-      role: 'support',
+      role: invitation?.role ?? 'support',
       password_hash: null,
       oidc_issuer: identity.issuer,
       oidc_subject: identity.subject,

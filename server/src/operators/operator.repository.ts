@@ -70,6 +70,22 @@ export async function findPendingInvitation(
     .executeTakeFirst();
 }
 
+/** The newest pending invitation for this email (the person signs in through the IdP rather than the link). */
+export async function findPendingInvitationForEmail(
+  db: Db,
+  email: string,
+): Promise<OperatorInvitationRow | undefined> {
+  return db
+    .selectFrom('operator_invitations')
+    .selectAll()
+    .where('email', '=', email)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+}
+
 export async function listPendingInvitations(db: Db) {
   return db
     .selectFrom('operator_invitations')

@@ -434,6 +434,23 @@ describe.each(databaseKinds())('OIDC sign-in through the dashboard routes (%s)',
     expect(status.operator).toMatchObject({ email: 'eve@acme.test', role: 'developer' });
   });
 
+  it('takes a pending invitation for the verified email as the way in, with its role, once', async () => {
+    const dev = await closed.t.latchkey.services.environments.getByName('dev');
+    await closed.t.latchkey.services.operators.invite(
+      { environment: dev, scopes: ['environment:*'] },
+      { email: 'ivy@acme.test', role: 'developer' },
+    );
+    const invited = await signIn(closed, 'ivy');
+    expect(invited.location).toBe('/dashboard');
+    const status = await trpc(closed, invited.session!).auth.status.query();
+    expect(status.operator).toMatchObject({ email: 'ivy@acme.test', role: 'developer' });
+    const pending = await closed.t.latchkey.services.operators.invitations();
+    expect(pending.map((invitation) => invitation.email)).not.toContain('ivy@acme.test');
+    // The invitation named one email: anyone else is still a stranger to this instance.
+    const stranger = await signIn(closed, 'mallory');
+    expect(stranger.location).toBe('/dashboard/sign-in?error=oidc_unknown_operator');
+  });
+
   it('answers with oidc_not_configured when the instance has no provider', async () => {
     await using t = await createTestLatchkey(kind);
     const start = await t.request('/operator-auth/oidc/start', { key: null, redirect: 'manual' });
