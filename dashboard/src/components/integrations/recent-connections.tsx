@@ -2,13 +2,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useTRPC } from '../../api/trpc';
+import { RefreshStateBadge } from '../connections/refresh-state-badge';
 import { EmptyState } from '../ui/empty-state';
 import { ErrorState } from '../ui/error-state';
 import { LinkIcon } from '../ui/icons';
 import { SkeletonRows } from '../ui/skeleton';
 import { Table } from '../ui/table';
 import { formatDate } from './integration-list';
-import { RefreshStateBadge } from './refresh-state-badge';
 
 const SHOWN = 10;
 
