@@ -74,6 +74,9 @@ describe.each(databaseKinds())('connection read cache (%s)', (kind) => {
   });
 
   it('drops entries the moment this process writes a table they are built from', async () => {
+    // Seeded before the cache listens: on PostgreSQL the seed's own notifications would otherwise arrive whenever a
+    // loaded machine delivers them, and drop the entry before the writes under test are made.
+    const seeded = await seedConnection(t, 'local-write');
     const cache = createConnectionReadCache({
       db: database.db,
       logger,
@@ -81,7 +84,6 @@ describe.each(databaseKinds())('connection read cache (%s)', (kind) => {
       ttlMs: HOUR,
     });
     await cache.start();
-    const seeded = await seedConnection(t, 'local-write');
     cache.set(cache.generation(), seeded.environmentId, seeded.key, seeded.value);
     expect(cache.get(seeded.environmentId, seeded.key, 'local-write')).toBe(seeded.value);
     // Reads and writes to other tables leave it alone.
