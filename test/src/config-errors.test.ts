@@ -34,7 +34,8 @@ interface Outcome {
 
 async function boot(env: EnvOverrides): Promise<Outcome> {
   await using server = await ServerProcess.start({ env });
-  const code = await server.waitForExit(30_000);
+  // Ten boots at once beside the rest of the suite on two cores: a start can take a while before it refuses.
+  const code = await server.waitForExit(90_000);
   return { code, stdout: server.stdout, stderr: server.stderr };
 }
 
