@@ -311,11 +311,17 @@ describe.runIf(chromiumAvailable())('operator dashboard in Chromium', { timeout:
     await waitForPath(page, /^\/dashboard\/dev\/?$/);
   });
 
-  it('finds a provider in the catalog and creates an integration for the local authorization server', async () => {
-    // The authorization server as a custom provider (README: POST /providers), so the catalog can offer it.
-    const registered = await rest('/providers', {
-      method: 'POST',
-      json: {
+  it('registers the local authorization server in the custom provider editor, finds it in the catalog and creates an integration', async () => {
+    // The authorization server is no catalog entry: it is registered as a custom provider in the dashboard's own
+    // editor, so the whole way from sign-in to a test connection goes through the dashboard.
+    await signedIn();
+    await navLink(page, 'Integrations').click();
+    await waitForPath(page, /^\/dashboard\/dev\/integrations\/?$/);
+    await page.getByRole('link', { name: 'New custom provider' }).first().click();
+    const definition = page.getByLabel('Provider definition (JSON)');
+    await definition.waitFor(STEP);
+    await definition.fill(
+      JSON.stringify({
         name: PROVIDER.name,
         display_name: PROVIDER.displayName,
         auth_mode: 'OAUTH2',
@@ -323,9 +329,21 @@ describe.runIf(chromiumAvailable())('operator dashboard in Chromium', { timeout:
         token_url: idp.tokenEndpoint,
         default_scopes: ['openid'],
         docs: 'https://example.com/docs',
-      },
+      }),
+    );
+    const createProvider = page.getByRole('button', { name: 'Create provider' });
+    await expect.poll(() => createProvider.isEnabled(), STEP).toBe(true);
+    await checks.check(page, 'custom-provider');
+    await createProvider.click();
+    // Saved, the editor hands over to the integration form for the new provider.
+    await waitForPath(page, /^\/dashboard\/dev\/integrations\/new\/?$/);
+    const provider = (await (await rest(`/providers/${PROVIDER.name}`)).json()) as {
+      data: { authorization_url: string; token_url: string };
+    };
+    expect(provider.data).toMatchObject({
+      authorization_url: idp.authorizationEndpoint,
+      token_url: idp.tokenEndpoint,
     });
-    expect(registered.status, await registered.clone().text()).toBe(201);
     await signedIn();
     await navLink(page, 'Integrations').click();
     await waitForPath(page, /^\/dashboard\/dev\/integrations\/?$/);
