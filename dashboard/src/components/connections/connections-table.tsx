@@ -1,5 +1,6 @@
 /**
- * One page of connections. The connection id is shown whole (never truncated: it is what operators search their own
+ * One page of connections (the last refresh times are on each connection's page: the list item, Nango's shape, does
+ * not carry them). The connection id is shown whole (never truncated: it is what operators search their own
  * systems for) and links to the connection's page.
  */
 import { Link } from '@tanstack/react-router';
@@ -9,15 +10,6 @@ import type { ConnectionListItem } from './connection-types';
 import { EndUserLabel } from './end-user-label';
 import { IntegrationCell } from './integration-cell';
 import { RefreshStateBadge } from './refresh-state-badge';
-
-/** The list item carries the last refresh only once the server adds it; until then the column shows a dash. */
-function lastRefreshOf(item: ConnectionListItem): string | null {
-  const extra = item as ConnectionListItem & {
-    last_refresh_success_at?: string | null;
-    last_refresh_at?: string | null;
-  };
-  return extra.last_refresh_at ?? extra.last_refresh_success_at ?? null;
-}
 
 export function ConnectionsTable({ env, items }: { env: string; items: ConnectionListItem[] }) {
   return (
@@ -29,7 +21,6 @@ export function ConnectionsTable({ env, items }: { env: string; items: Connectio
           <th scope="col">End user</th>
           <th scope="col">State</th>
           <th scope="col">Created</th>
-          <th scope="col">Last refresh</th>
         </tr>
       </thead>
       <tbody>
@@ -55,9 +46,6 @@ export function ConnectionsTable({ env, items }: { env: string; items: Connectio
             </td>
             <td className="subtle">
               <Timestamp iso={item.created} />
-            </td>
-            <td className="subtle">
-              <Timestamp iso={lastRefreshOf(item)} />
             </td>
           </tr>
         ))}
