@@ -137,5 +137,10 @@ describe.each(databaseKinds())('secret key authentication (%s)', (kind) => {
     await expect(t.latchkey.services.environments.create('Bad Name')).rejects.toMatchObject({
       code: 'invalid_body',
     });
+    // `/dashboard/team` is the team page, so no environment may be called that.
+    await expect(t.latchkey.services.environments.create('team')).rejects.toMatchObject({
+      code: 'invalid_body',
+      message: expect.stringContaining('reserved'),
+    });
   });
 });

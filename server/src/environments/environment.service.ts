@@ -17,6 +17,15 @@ import type { EnvironmentRow } from './environment.table';
 
 export const DEFAULT_ENVIRONMENTS = ['dev', 'prod'] as const;
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** The dashboard's instance-wide pages sit where an environment's would (`/dashboard/<name>`): not environment names. */
+export const RESERVED_ENVIRONMENT_NAMES: ReadonlySet<string> = new Set([
+  'team',
+  'audit',
+  'account',
+  'sign-in',
+  'invite',
+  'assets',
+]);
 
 export interface Environment {
   id: string;
@@ -93,6 +102,12 @@ export function createEnvironmentService(deps: {
         throw new ValidationError(
           'invalid_body',
           'An environment name is 1-64 lower-case letters, digits, - or _.',
+        );
+      }
+      if (RESERVED_ENVIRONMENT_NAMES.has(name)) {
+        throw new ValidationError(
+          'invalid_body',
+          `${name} is reserved for a dashboard page; choose another environment name.`,
         );
       }
       const result = await insert(name);
