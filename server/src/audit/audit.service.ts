@@ -46,6 +46,49 @@ export interface AuditService {
   exportCsv(filter: Omit<AuditFilter, 'cursor' | 'limit'>, maxRows?: number): Promise<string>;
 }
 
+/**
+ * How a service records actions on its own kind of target: `audit(auth, 'integration.create', uniqueKey)`, in the
+ * caller's environment. No-op without an audit service (tests that build services alone).
+ */
+export function auditTrailFor(
+  audit: Pick<AuditService, 'record'> | undefined,
+  targetType: string,
+): (
+  auth: AuthContext,
+  action: AuditAction,
+  targetId: string,
+  details?: Record<string, unknown>,
+) => Promise<void> {
+  return async (auth, action, targetId, details) => {
+    await audit?.record(auth, {
+      action,
+      targetType,
+      targetId,
+      ...(details === undefined ? {} : { details }),
+    });
+  };
+}
+
+function auditRow(
+  actor: { id: string | null; email: string | null },
+  ip: string | null,
+  environmentId: string | null,
+  entry: AuditEntryInput,
+) {
+  return {
+    id: randomUUID(),
+    at: new Date(),
+    actor_id: actor.id,
+    actor_email: actor.email,
+    action: entry.action,
+    environment_id: environmentId,
+    target_type: entry.targetType ?? null,
+    target_id: entry.targetId ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+    ip,
+  };
+}
+
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
 
@@ -87,33 +130,12 @@ export function createAuditService(deps: { db: Db }): AuditService {
     async record(auth, entry, target = db) {
       const actor = auth.actor;
       if (actor?.kind !== 'operator') return;
-      await insertAuditEntry(target, {
-        id: randomUUID(),
-        at: new Date(),
-        actor_id: actor.id,
-        actor_email: actor.email,
-        action: entry.action,
-        environment_id: entry.environmentId === undefined ? auth.environment.id : entry.environmentId,
-        target_type: entry.targetType ?? null,
-        target_id: entry.targetId ?? null,
-        details: JSON.stringify(entry.details ?? {}),
-        ip: actor.ip ?? null,
-      });
+      const environmentId = entry.environmentId === undefined ? auth.environment.id : entry.environmentId;
+      await insertAuditEntry(target, auditRow(actor, actor.ip ?? null, environmentId, entry));
     },
 
     async recordOperatorEvent(actor, entry) {
-      await insertAuditEntry(db, {
-        id: randomUUID(),
-        at: new Date(),
-        actor_id: actor.id,
-        actor_email: actor.email,
-        action: entry.action,
-        environment_id: entry.environmentId ?? null,
-        target_type: entry.targetType ?? null,
-        target_id: entry.targetId ?? null,
-        details: JSON.stringify(entry.details ?? {}),
-        ip: entry.ip ?? null,
-      });
+      await insertAuditEntry(db, auditRow(actor, entry.ip ?? null, entry.environmentId ?? null, entry));
     },
 
     list,

@@ -11,7 +11,7 @@ import {
   NotFoundError,
   type PatchConnectionInput,
 } from '@latchkey/schema';
-import type { AuditService } from '../audit/audit.service';
+import { type AuditService, auditTrailFor } from '../audit/audit.service';
 import { type AuthContext, requireScope } from '../auth/auth-context';
 import { endUserOf, sessionTags } from '../connect-sessions/connect-session.service';
 import { findIntegrationRow } from '../integrations/integration.repository';
@@ -43,14 +43,7 @@ export type ConnectionAdminDeps = ConnectionDeletionDeps & {
 
 export function createConnectionAdminService(deps: ConnectionAdminDeps): ConnectionAdminService {
   const { db } = deps;
-  const audit = (auth: AuthContext, action: string, target: string, details?: Record<string, unknown>) =>
-    deps.audit?.record(auth, {
-      action,
-      environmentId: auth.environment.id,
-      targetType: 'connection',
-      targetId: target,
-      ...(details === undefined ? {} : { details }),
-    });
+  const audit = auditTrailFor(deps.audit, 'connection');
   return {
     async list(auth, query) {
       requireScope(auth, 'environment:connections:read');

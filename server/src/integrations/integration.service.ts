@@ -14,7 +14,7 @@ import {
   type UpdateIntegrationInput,
   ValidationError,
 } from '@latchkey/schema';
-import type { AuditService } from '../audit/audit.service';
+import { type AuditService, auditTrailFor } from '../audit/audit.service';
 import { type AuthContext, integrationVisible, requireScope } from '../auth/auth-context';
 import type { Vault } from '../platform/crypto/vault';
 import type { Db } from '../platform/database/database';
@@ -69,14 +69,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
   const { db, vault, providers } = deps;
   const secretsContext = (id: string) => `integrations.secrets:${id}`;
   const customContext = (id: string) => `integrations.custom:${id}`;
-  const audit = (auth: AuthContext, action: string, uniqueKey: string, details?: Record<string, unknown>) =>
-    deps.audit?.record(auth, {
-      action,
-      environmentId: auth.environment.id,
-      targetType: 'integration',
-      targetId: uniqueKey,
-      ...(details === undefined ? {} : { details }),
-    });
+  const audit = auditTrailFor(deps.audit, 'integration');
 
   async function findOrThrow(environmentId: string, uniqueKey: string): Promise<IntegrationRow> {
     const row = await findIntegrationRow(db, environmentId, uniqueKey);

@@ -21,7 +21,7 @@ import {
   type ProviderOutput,
   ValidationError,
 } from '@latchkey/schema';
-import type { AuditService } from '../audit/audit.service';
+import { type AuditService, auditTrailFor } from '../audit/audit.service';
 import { type AuthContext, requireScope } from '../auth/auth-context';
 import type { Db } from '../platform/database/database';
 import {
@@ -56,14 +56,7 @@ export interface ProviderServiceDeps {
 
 export function createProviderService(deps: ProviderServiceDeps): ProviderService {
   const { db, catalog } = deps;
-  const audit = (auth: AuthContext, action: string, name: string, details?: Record<string, unknown>) =>
-    deps.audit?.record(auth, {
-      action,
-      environmentId: auth.environment.id,
-      targetType: 'provider',
-      targetId: name,
-      ...(details === undefined ? {} : { details }),
-    });
+  const audit = auditTrailFor(deps.audit, 'provider');
 
   function present(provider: Provider, custom: boolean): ProviderOutput {
     return { ...provider, logo_url: `${deps.publicUrl}/images/template-logos/${provider.name}.svg`, custom };
