@@ -72,8 +72,9 @@ export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
 }
 
 /**
- * Applies `alias` the way Nango does: a shallow merge in which the alias's own fields win. Returns the resolved
- * provider, or a problem description.
+ * Applies `alias` the way Nango does: a shallow merge in which the alias's own fields win, following chains (an alias
+ * of an alias). `lookup` finds a target's definition. Returns the resolved provider, or why it cannot be resolved
+ * as `path: message` (a missing target, a cycle, no auth mode).
  */
 export function resolveAlias(
   name: string,
@@ -81,12 +82,19 @@ export function resolveAlias(
   lookup: (name: string) => ProviderDefinition | undefined,
 ): Provider | string {
   let merged: ProviderDefinition = definition;
-  if (definition.alias !== undefined) {
-    const target = lookup(definition.alias);
-    if (target === undefined) return `alias ${definition.alias} names no provider`;
-    if (target.alias !== undefined) return `alias ${definition.alias} is itself an alias`;
-    merged = { ...target, ...definition };
+  const chain = [name];
+  for (let target = definition.alias; target !== undefined; ) {
+    if (chain.includes(target)) return `alias: a cycle, ${[...chain, target].join(' -> ')}`;
+    const found = lookup(target);
+    if (found === undefined) {
+      return chain.length === 1
+        ? `alias: ${target} names no provider`
+        : `alias: ${target} (through ${chain.slice(1).join(', ')}) names no provider`;
+    }
+    chain.push(target);
+    merged = { ...found, ...merged };
+    target = found.alias;
   }
-  if (merged.auth_mode === undefined) return 'auth_mode is required (directly or through alias)';
+  if (merged.auth_mode === undefined) return 'auth_mode: required (directly or through alias)';
   return { ...merged, name, auth_mode: merged.auth_mode };
 }

@@ -3,3 +3,7 @@ export * from './json-schema';
 export * from './placeholders';
 export * from './provider.rules';
 export * from './provider.schema';
+export * from './provider-fields.schema';
+export * from './provider-modes.schema';
+export * from './provider-proxy.schema';
+export * from './providers-file';

@@ -1,14 +1,18 @@
 /**
  * Template placeholders in provider definitions: `${connectionConfig.subdomain}`, `${credentials.apiKey}`, Nango's bare
- * credential names (`${apiKey}`, `${username}`) and helpers such as `${base64(${apiKey}:)}`. This module only finds
- * and classifies them; substitution happens where values are known (auth flows, proxy).
+ * names (`${apiKey}`, `${method}`), `${assertionOption.privateKey}`, `${step1.access_token}` (TWO_STEP's earlier
+ * answers), the clock (`${now}`, `${now:YYYY-MM-DD}`, `${now+7:days:X}`) and helpers such as `${base64(${apiKey}:)}`.
+ * This module only finds and classifies them; substitution happens where values are known (auth flows, proxy).
  */
 
 export interface Placeholder {
   /** The text between `${` and the matching `}`. */
   expression: string;
-  kind: 'connectionConfig' | 'credentials' | 'function' | 'bare';
-  /** For connectionConfig/credentials/bare: the name after the prefix. For function: the function name. */
+  kind: 'connectionConfig' | 'credentials' | 'assertionOption' | 'step' | 'function' | 'bare';
+  /**
+   * The name after the prefix (`connectionConfig.`, `credentials.`, `assertionOption.`); for step, the whole
+   * `stepN.path`; for function, the function name (`now` for the clock forms).
+   */
   name: string;
 }
 
@@ -48,15 +52,16 @@ function matchingBrace(text: string, from: number): number {
   return -1;
 }
 
+const PREFIXED = ['connectionConfig', 'credentials', 'assertionOption'] as const;
+
 function classify(expression: string): Placeholder {
   const trimmed = expression.trim();
   const fn = /^([a-zA-Z_][a-zA-Z0-9_]*)\(/.exec(trimmed);
   if (fn !== null) return { expression, kind: 'function', name: fn[1]! };
-  if (trimmed.startsWith('connectionConfig.')) {
-    return { expression, kind: 'connectionConfig', name: trimmed.slice('connectionConfig.'.length) };
+  if (/^now($|[+:-])/.test(trimmed)) return { expression, kind: 'function', name: 'now' };
+  for (const kind of PREFIXED) {
+    if (trimmed.startsWith(`${kind}.`)) return { expression, kind, name: trimmed.slice(kind.length + 1) };
   }
-  if (trimmed.startsWith('credentials.')) {
-    return { expression, kind: 'credentials', name: trimmed.slice('credentials.'.length) };
-  }
+  if (/^step\d+\./.test(trimmed)) return { expression, kind: 'step', name: trimmed };
   return { expression, kind: 'bare', name: trimmed };
 }

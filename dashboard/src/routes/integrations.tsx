@@ -5,6 +5,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { useTRPC } from '../api/trpc';
+import { ImportProvidersDialog } from '../components/integrations/import-providers-dialog';
 import { IntegrationList } from '../components/integrations/integration-list';
 import { ProviderCatalog } from '../components/integrations/provider-catalog';
 import { useProviders } from '../components/integrations/use-providers';
@@ -37,6 +38,7 @@ export function IntegrationsPage() {
         description="Your configured use of each provider: its OAuth app, scopes and callback URL."
         actions={
           <>
+            <ImportProvidersDialog />
             <Link
               className="btn btn-secondary"
               to="/dashboard/$env/integrations/new"

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   invalid_uri_params: { status: 400, message: 'The URL parameters are invalid.' },
   invalid_headers: { status: 400, message: 'The request headers are invalid.' },
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  invalid_yaml: { status: 400, message: 'The request body is not valid YAML.' },
   // Nango answers 415 here (compat doc 1.2); the status follows it rather than a plain 400.
   invalid_content_type: { status: 415, message: 'Content-Type header must be application/json' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
@@ -25,6 +26,10 @@ export const ERROR_CODES = {
   invalid_auth_mode: {
     status: 400,
     message: 'This endpoint does not suit the auth mode of the integration.',
+  },
+  unsupported_auth_mode: {
+    status: 400,
+    message: 'Latchkey cannot run this auth mode with what the provider entry declares.',
   },
   integration_not_configured: { status: 400, message: 'The integration has no OAuth client id and secret.' },
   missing_hmac: { status: 400, message: "Missing param 'hmac'." },

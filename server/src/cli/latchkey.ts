@@ -3,9 +3,16 @@
  * server). Keys are printed to stdout once; everything else goes through plain text lines.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadCatalog } from '@latchkey/providers';
-import { LatchkeyError, operatorEmailSchema, operatorRoleSchema, passwordSchema } from '@latchkey/schema';
+import { loadCatalog, providersFileFormat } from '@latchkey/providers';
+import {
+  LatchkeyError,
+  operatorEmailSchema,
+  operatorRoleSchema,
+  type ProvidersImportReport,
+  passwordSchema,
+} from '@latchkey/schema';
 import { z } from 'zod';
 import { openConfiguredDatabase } from '../latchkey';
 import { ConfigError, loadConfig } from '../platform/config/config';
@@ -14,6 +21,7 @@ import { createVault } from '../platform/crypto/vault';
 import { EmbeddedLockError } from '../platform/database/embedded-lock';
 import { migrateToLatest } from '../platform/database/migrator';
 import { createLogger } from '../platform/logging/logger';
+import { readProvidersFile } from '../providers/providers-file-input';
 import { createServices } from '../services';
 
 const USAGE = `Usage: pnpm latchkey <command>
@@ -33,6 +41,10 @@ const USAGE = `Usage: pnpm latchkey <command>
                                     read from stdin (prompted on a terminal)
   operators reset-password --email E
                                     print a new random password once and end the operator's sessions
+  providers import <file> [--environment NAME] [--override]
+                                    import a providers file (Nango's providers.yaml format, YAML or JSON) as
+                                    custom providers of an environment (default dev); shipped providers are
+                                    skipped unless --override; prints each entry's outcome
 `;
 
 async function run(argv: string[]): Promise<void> {
@@ -46,6 +58,8 @@ async function run(argv: string[]): Promise<void> {
       email: { type: 'string' },
       role: { type: 'string' },
       password: { type: 'string' },
+      environment: { type: 'string' },
+      override: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -58,6 +72,9 @@ async function run(argv: string[]): Promise<void> {
     process.stdout.write(`${randomBytes(32).toString('base64')}\n`);
     return;
   }
+
+  // Read before the database is opened: a file that cannot be read or parsed fails at once.
+  const providersFile = group === 'providers' && command === 'import' ? readProvidersFileArg(arg) : undefined;
 
   const config = loadConfig();
   const { db, release } = openConfiguredDatabase(config);
@@ -163,6 +180,17 @@ async function run(argv: string[]): Promise<void> {
         );
         break;
       }
+      case 'providers import': {
+        const entries = providersFile!;
+        const env = await services.environments.getByName(values.environment ?? 'dev');
+        const report = await services.providers.importFile(
+          { environment: { id: env.id, name: env.name }, scopes: ['environment:*'] },
+          entries,
+          { override: values.override === true },
+        );
+        process.stdout.write(formatImportReport(report));
+        break;
+      }
       default:
         process.stderr.write(`Unknown command: ${key}\n\n${USAGE}`);
         process.exitCode = 64;
@@ -171,6 +199,38 @@ async function run(argv: string[]): Promise<void> {
     await db.destroy();
     release();
   }
+}
+
+function readProvidersFileArg(file: string | undefined): Record<string, unknown> {
+  if (file === undefined) throw new Error('providers import needs a file');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`Cannot read ${file}: ${(error as Error).message}`);
+  }
+  return readProvidersFile(text, providersFileFormat(file));
+}
+
+/** One line per entry (name, outcome, reason), then the counts. */
+function formatImportReport(report: ProvidersImportReport): string {
+  const rows: Array<[string, string, string]> = [
+    ['NAME', 'OUTCOME', 'REASON'],
+    ...report.imported.map((name): [string, string, string] => [name, 'imported', '']),
+    ...report.updated.map((name): [string, string, string] => [name, 'updated', '']),
+    ...report.skipped.map((name): [string, string, string] => [
+      name,
+      'skipped',
+      'shipped provider (--override)',
+    ]),
+    ...report.refused.map(({ name, reason }): [string, string, string] => [name, 'refused', reason]),
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  const lines = rows.map(([name, outcome, reason]) =>
+    `${name.padEnd(width)}  ${outcome.padEnd(8)}  ${reason}`.trimEnd(),
+  );
+  const counts = `${report.imported.length} imported, ${report.updated.length} updated, ${report.skipped.length} skipped, ${report.refused.length} refused`;
+  return `${lines.join('\n')}\n${counts}\n`;
 }
 
 /** A password from stdin: prompted without echo on a terminal, else the first line piped in. */

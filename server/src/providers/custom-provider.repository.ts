@@ -32,6 +32,34 @@ export async function insertCustomProviderRow(
     .executeTakeFirst();
 }
 
+/** Inserts or replaces definitions by name, a few hundred rows a statement (a providers-file import). */
+export async function upsertCustomProviderRows(
+  db: Db,
+  environmentId: string,
+  rows: Array<{ id: string; name: string; definition: ProviderDefinition }>,
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += UPSERT_CHUNK) {
+    const chunk = rows.slice(start, start + UPSERT_CHUNK);
+    await db
+      .insertInto('custom_providers')
+      .values(
+        chunk.map((row) => ({
+          ...row,
+          environment_id: environmentId,
+          definition: JSON.stringify(row.definition),
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['environment_id', 'name']).doUpdateSet((eb) => ({
+          definition: eb.ref('excluded.definition'),
+          updated_at: new Date(),
+        })),
+      )
+      .execute();
+  }
+}
+const UPSERT_CHUNK = 200;
+
 export async function updateCustomProviderRow(db: Db, id: string, definition: ProviderDefinition) {
   return db
     .updateTable('custom_providers')

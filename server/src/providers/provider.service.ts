@@ -1,12 +1,14 @@
 /**
- * Providers an environment can use: the shipped catalog plus the custom providers it registered. Custom definitions
- * go through the same schema and rules as the catalog; their URLs may be plain-http loopback only when the instance
- * allows private URLs (local test servers).
+ * Providers an environment can use: the shipped catalog plus the custom providers it registered, which may alias each
+ * other or a shipped provider, and (through an import with `override`) replace a shipped one for the environment.
+ * Custom definitions go through the same schema and rules as the catalog; their URLs may be plain-http loopback only
+ * when the instance allows private URLs (local test servers).
  */
 import { randomUUID } from 'node:crypto';
 import {
   type Catalog,
   checkProviderRules,
+  checkProvidersFile,
   namedProviderDefinitionSchema,
   type Provider,
   type ProviderDefinition,
@@ -19,6 +21,7 @@ import {
   fieldErrorsFromZod,
   NotFoundError,
   type ProviderOutput,
+  type ProvidersImportReport,
   ValidationError,
 } from '@latchkey/schema';
 import { type AuditService, auditTrailFor } from '../audit/audit.service';
@@ -30,6 +33,7 @@ import {
   insertCustomProviderRow,
   listCustomProviderRows,
   updateCustomProviderRow,
+  upsertCustomProviderRows,
 } from './custom-provider.repository';
 import { compileProviderSearch } from './provider-search';
 
@@ -41,6 +45,15 @@ export interface ProviderService {
   createCustom(auth: AuthContext, input: unknown): Promise<ProviderOutput>;
   updateCustom(auth: AuthContext, name: string, patch: unknown): Promise<ProviderOutput>;
   deleteCustom(auth: AuthContext, name: string): Promise<void>;
+  /**
+   * Imports a providers file (Nango's format: a map of name to entry) into the environment. Each entry is checked on
+   * its own; shipped names are skipped unless `override` (the environment's definition then replaces the shipped one).
+   */
+  importFile(
+    auth: AuthContext,
+    entries: unknown,
+    options: { override: boolean },
+  ): Promise<ProvidersImportReport>;
 }
 
 export interface ProviderServiceDeps {
@@ -62,36 +75,48 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
     return { ...provider, logo_url: `${deps.publicUrl}/images/template-logos/${provider.name}.svg`, custom };
   }
 
-  async function customProviders(environmentId: string): Promise<Provider[]> {
+  /** The environment's definitions by name: alias targets are looked up there first, then in the catalog. */
+  async function customDefinitions(environmentId: string): Promise<Map<string, ProviderDefinition>> {
     const rows = await listCustomProviderRows(db, environmentId);
-    return rows.flatMap((row) => {
-      const resolved = resolveAlias(row.name, row.definition, (target) => catalog.get(target));
-      return typeof resolved === 'string' ? [] : [resolved];
+    return new Map(rows.map((row) => [row.name, row.definition]));
+  }
+
+  function resolveIn(
+    definitions: Map<string, ProviderDefinition>,
+    name: string,
+    definition: ProviderDefinition,
+  ) {
+    return resolveAlias(name, definition, (target) => definitions.get(target) ?? catalog.get(target));
+  }
+
+  function validationFailed(problems: string[]): ValidationError {
+    return new ValidationError('invalid_provider_definition', problems.join('; '), {
+      errors: problems.map((problem) => ({
+        code: 'provider_rule',
+        message: problem,
+        path: [problem.split(/[:. ]/, 1)[0]!],
+      })),
     });
   }
 
   /** Validates a definition (schema, alias, rules) and returns it ready to store. */
-  function validateDefinition(name: string, definition: unknown): ProviderDefinition {
+  async function validateDefinition(
+    environmentId: string,
+    name: string,
+    definition: unknown,
+  ): Promise<ProviderDefinition> {
     const parsed = providerDefinitionSchema.safeParse(definition);
     if (!parsed.success) {
       throw new ValidationError('invalid_body', 'The provider definition does not match the schema.', {
         errors: fieldErrorsFromZod(parsed.error),
       });
     }
-    const resolved = resolveAlias(name, parsed.data, (target) => catalog.get(target));
+    const resolved = resolveIn(await customDefinitions(environmentId), name, parsed.data);
     const problems =
       typeof resolved === 'string'
         ? [resolved]
         : checkProviderRules(resolved, { allowHttpLoopback: deps.allowPrivateUrls });
-    if (problems.length > 0) {
-      throw new ValidationError('invalid_provider_definition', problems.join('; '), {
-        errors: problems.map((problem) => ({
-          code: 'provider_rule',
-          message: problem,
-          path: [problem.split(/[:. ]/, 1)[0]!],
-        })),
-      });
-    }
+    if (problems.length > 0) throw validationFailed(problems);
     return parsed.data;
   }
 
@@ -110,9 +135,17 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
     async list(auth, search) {
       requireScope(auth, 'environment:providers:read');
       const pattern = search === undefined || search === '' ? undefined : compileProviderSearch(search);
+      const definitions = await customDefinitions(auth.environment.id);
+      const custom = [...definitions].flatMap(([name, definition]) => {
+        const resolved = resolveIn(definitions, name, definition);
+        return typeof resolved === 'string' ? [] : [present(resolved, true)];
+      });
       const all = [
-        ...catalog.list().map((p) => present(p, false)),
-        ...(await customProviders(auth.environment.id)).map((p) => present(p, true)),
+        ...catalog
+          .list()
+          .filter((p) => !definitions.has(p.name))
+          .map((p) => present(p, false)),
+        ...custom,
       ];
       return all
         .filter((p) => pattern === undefined || pattern.test(p.name))
@@ -121,20 +154,19 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
 
     async get(auth, name) {
       requireScope(auth, 'environment:providers:read');
-      const fromCatalog = catalog.get(name);
-      if (fromCatalog !== undefined) return present(fromCatalog, false);
       const provider = await service.resolve(auth.environment.id, name);
       if (provider === undefined) throw new NotFoundError('not_found', `Unknown provider ${name}`);
-      return present(provider, true);
+      return present(provider, provider !== catalog.get(name));
     },
 
     async resolve(environmentId, name) {
-      const fromCatalog = catalog.get(name);
-      if (fromCatalog !== undefined) return fromCatalog;
-      if (!providerNameSchema.safeParse(name).success) return undefined;
+      if (!providerNameSchema.safeParse(name).success) return catalog.get(name);
       const row = await findCustomProviderRow(db, environmentId, name);
-      if (row === undefined) return undefined;
-      const resolved = resolveAlias(row.name, row.definition, (target) => catalog.get(target));
+      if (row === undefined) return catalog.get(name);
+      const resolved =
+        row.definition.alias === undefined
+          ? resolveAlias(name, row.definition, () => undefined)
+          : resolveIn(await customDefinitions(environmentId), name, row.definition);
       return typeof resolved === 'string' ? undefined : resolved;
     },
 
@@ -153,7 +185,7 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
           `Provider ${name} is part of the catalog; register a custom provider under another name.`,
         );
       }
-      const valid = validateDefinition(name, definition);
+      const valid = await validateDefinition(auth.environment.id, name, definition);
       const row = await insertCustomProviderRow(db, {
         id: randomUUID(),
         environment_id: auth.environment.id,
@@ -182,7 +214,7 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
         if (value === null) delete merged[key];
         else merged[key] = value;
       }
-      await updateCustomProviderRow(db, row.id, validateDefinition(name, merged));
+      await updateCustomProviderRow(db, row.id, await validateDefinition(auth.environment.id, name, merged));
       await audit(auth, 'provider.update', name, { fields: Object.keys(patch) });
       return service.get(auth, name);
     },
@@ -196,8 +228,46 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
           `Provider ${name} is used by integrations; delete them first.`,
         );
       }
+      // Without it, custom aliases of this provider would point at nothing (an override falls back to the catalog).
+      if (catalog.get(name) === undefined) {
+        const aliases = [...(await customDefinitions(auth.environment.id))]
+          .filter(([, definition]) => definition.alias === name)
+          .map(([alias]) => alias);
+        if (aliases.length > 0) {
+          throw new ConflictError(
+            'provider_in_use',
+            `Provider ${name} is the alias target of ${aliases.join(', ')}; delete or change them first.`,
+          );
+        }
+      }
       await deleteCustomProviderRow(db, row.id);
       await audit(auth, 'provider.delete', name);
+    },
+
+    async importFile(auth, entries, options) {
+      requireScope(auth, 'environment:providers:write');
+      if (entries === null || typeof entries !== 'object' || Array.isArray(entries)) {
+        throw new ValidationError(
+          'invalid_body',
+          'A providers file is a map of provider name to provider entry.',
+        );
+      }
+      const environmentId = auth.environment.id;
+      const existing = new Map(
+        (await listCustomProviderRows(db, environmentId)).map((row) => [row.name, row]),
+      );
+      const check = checkProvidersFile(entries as Record<string, unknown>, {
+        skip: (name) => !options.override && catalog.get(name) !== undefined,
+        lookup: (name) => existing.get(name)?.definition ?? catalog.get(name),
+        allowHttpLoopback: deps.allowPrivateUrls,
+      });
+      const imported = check.accepted.filter(({ name }) => !existing.has(name)).map(({ name }) => name);
+      const updated = check.accepted.filter(({ name }) => existing.has(name)).map(({ name }) => name);
+      const rows = check.accepted.map(({ name, definition }) => ({ id: randomUUID(), name, definition }));
+      await db.transaction().execute((trx) => upsertCustomProviderRows(trx, environmentId, rows));
+      for (const name of imported) await audit(auth, 'provider.create', name, { via: 'import' });
+      for (const name of updated) await audit(auth, 'provider.update', name, { via: 'import' });
+      return { imported, updated, skipped: check.skipped, refused: check.refused };
     },
   };
   return service;

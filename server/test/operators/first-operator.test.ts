@@ -5,21 +5,16 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLatchkey } from '../../src/latchkey';
 import { hashPassword, verifyDummyPassword, verifyPassword } from '../../src/operators/password-hash';
 import { ConfigError, loadConfig } from '../../src/platform/config/config';
 import { createLogger } from '../../src/platform/logging/logger';
+import { CLI_ARGS, cliSandbox, SERVER_DIR } from '../support/cli-process';
 import { appDashboardClient } from '../support/dashboard-client';
 import { databaseKinds } from '../support/test-database';
 import { createTestLatchkey, type TestLatchkey } from '../support/test-latchkey';
-
-const run = promisify(execFile);
-const SERVER_DIR = path.resolve(import.meta.dirname, '../..');
 
 describe('password hashing', () => {
   it('hashes with scrypt, parameters in the string, and verifies in constant time', async () => {
@@ -96,17 +91,8 @@ describe.each(databaseKinds())('setup code (%s)', (kind) => {
 });
 
 describe('pnpm latchkey operators', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'latchkey-cli-'));
-  const env = {
-    ...process.env,
-    LATCHKEY_DATA_DIR: dataDir,
-    LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    DATABASE_URL: '',
-    LOG_LEVEL: 'silent',
-  };
-  const cli = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'src/cli/latchkey.ts', ...args], { cwd: SERVER_DIR, env });
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const { env, cli, remove } = cliSandbox('latchkey-cli-');
+  afterAll(remove);
 
   // Each command is a process that opens and migrates the embedded database: slow on a busy machine.
   it('creates operators (password as a flag or from stdin) and resets a password', {
@@ -125,7 +111,7 @@ describe('pnpm latchkey operators', () => {
     expect(created.stdout).toMatch(/^created developer ops@example\.com \(/);
     const piped = execFile(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/latchkey.ts', 'operators', 'create', '--email', 'root@example.com'],
+      [...CLI_ARGS, 'operators', 'create', '--email', 'root@example.com'],
       { cwd: SERVER_DIR, env },
     );
     piped.stdin!.end('piped password\n');

@@ -9,6 +9,8 @@ export interface RestEnv {
     auth: AuthContext;
     /** The parsed JSON body; undefined when the request had none. */
     body: unknown;
+    /** A YAML body, as text, on the routes that take one (see the JSON body middleware). */
+    yamlBody?: string;
     /** The query string parsed qs-style (`params[k]=v` → objects, repeated keys → arrays). */
     query: Record<string, unknown>;
   };

@@ -1,21 +1,28 @@
 /**
  * JSON route groups take JSON or nothing: a present Content-Type that is not application/json is refused (415, as
  * Nango does), an empty body is accepted whatever the header says (the SDKs send `Content-Type: application/json` on
- * every GET and DELETE), malformed JSON is a 400 with the parser's message.
+ * every GET and DELETE), malformed JSON is a 400 with the parser's message. The few routes listed in `yamlPaths`
+ * (the providers-file import) also take a YAML body, handed to the route as text in `yamlBody`.
  */
 import { LatchkeyError, ValidationError } from '@latchkey/schema';
 import type { MiddlewareHandler } from 'hono';
 import type { RestEnv } from '../rest-env';
 
-export function jsonBody(limitBytes: number): MiddlewareHandler<RestEnv> {
+const YAML_TYPE = /^(application\/yaml|application\/x-yaml|text\/yaml)\b/i;
+
+export function jsonBody(
+  limitBytes: number,
+  options: { yamlPaths?: readonly string[] } = {},
+): MiddlewareHandler<RestEnv> {
   return async (c, next) => {
-    const contentType = c.req.header('content-type');
-    if (
-      contentType !== undefined &&
-      contentType.trim() !== '' &&
-      !/^application\/json\b/i.test(contentType.trim())
-    ) {
-      throw new LatchkeyError('invalid_content_type');
+    const contentType = c.req.header('content-type')?.trim() ?? '';
+    const yamlAllowed = options.yamlPaths?.includes(c.req.path.replace(/\/$/, '')) === true;
+    const yaml = yamlAllowed && YAML_TYPE.test(contentType);
+    if (contentType !== '' && !yaml && !/^application\/json\b/i.test(contentType)) {
+      throw new LatchkeyError(
+        'invalid_content_type',
+        yamlAllowed ? 'Content-Type header must be application/json or application/yaml' : undefined,
+      );
     }
     const declared = Number(c.req.header('content-length') ?? '0');
     if (declared > limitBytes) throw tooLarge(limitBytes);
@@ -24,7 +31,8 @@ export function jsonBody(limitBytes: number): MiddlewareHandler<RestEnv> {
       const buffer = await c.req.arrayBuffer();
       if (buffer.byteLength > limitBytes) throw tooLarge(limitBytes);
       const text = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
-      if (text.trim() !== '') {
+      if (yaml) c.set('yamlBody', text);
+      else if (text.trim() !== '') {
         try {
           body = JSON.parse(text);
         } catch (error) {

@@ -3,7 +3,12 @@
  * input types: before transforms and defaults) and what Latchkey answers (output types). Any schema used inside a
  * route's documentation that is one of these becomes a `$ref`; the rest are inlined.
  */
-import { namedProviderDefinitionSchema } from '@latchkey/providers';
+import {
+  namedProviderDefinitionSchema,
+  providerDefinitionSchema,
+  proxyBodyValueSchema,
+  tokenParamValueSchema,
+} from '@latchkey/providers';
 import {
   apiKeyAuthInputSchema,
   authEventPageSchema,
@@ -49,6 +54,9 @@ export const REQUEST_COMPONENTS: Record<string, z.ZodType> = {
   UpdateIntegrationInput: updateIntegrationInputSchema,
   IntegrationCredentialsInput: integrationCredentialsInputSchema,
   ProviderDefinitionInput: namedProviderDefinitionSchema,
+  ProvidersFileEntry: providerDefinitionSchema,
+  TokenParamValue: tokenParamValueSchema,
+  ProxyBodyValue: proxyBodyValueSchema,
   CreateConnectSessionInput: createConnectSessionInputSchema,
   CreateReconnectSessionInput: createReconnectSessionInputSchema,
   EndUserInput: endUserInputSchema,

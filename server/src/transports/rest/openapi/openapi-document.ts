@@ -182,7 +182,9 @@ function operation(
     result.requestBody = {
       // An optional zod body is an optional request body.
       required: body.required ?? !body.schema.safeParse(undefined).success,
-      content: { [body.contentType]: { schema: lookup.request(body.schema) } },
+      content: Object.fromEntries(
+        [body.contentType].flat().map((type) => [type, { schema: lookup.request(body.schema) }]),
+      ),
     };
   }
 

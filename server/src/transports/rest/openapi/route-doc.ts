@@ -48,8 +48,8 @@ export interface RouteDoc {
   query?: z.ZodType;
   /** An object schema of request headers (lower-case names). */
   headers?: z.ZodType;
-  /** A JSON body, or a body of another content type. */
-  body?: z.ZodType | { contentType: string; schema: z.ZodType; required?: boolean };
+  /** A JSON body, or a body of other content types (the same schema under each). */
+  body?: z.ZodType | { contentType: string | readonly string[]; schema: z.ZodType; required?: boolean };
   responses: Record<number, ResponseDoc>;
   /**
    * Statuses answered with the error body beyond those every route gets: 400 when it takes input, 401 when it is

@@ -1,8 +1,12 @@
-/** Provider catalog and custom providers (compat doc 2.1, plus our POST/PATCH/DELETE for custom ones). */
+/**
+ * Provider catalog and custom providers (compat doc 2.1, plus our POST/PATCH/DELETE for custom ones and the import
+ * of a whole providers file, YAML or JSON).
+ */
 import { providerNameSchema } from '@latchkey/providers';
-import { listProvidersQuerySchema } from '@latchkey/schema';
+import { importProvidersQuerySchema, listProvidersQuerySchema } from '@latchkey/schema';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { readProvidersFile } from '../../../providers/providers-file-input';
 import type { Services } from '../../../services';
 import { readParam, readQuery } from '../request-input';
 import type { RestEnv } from '../rest-env';
@@ -18,6 +22,13 @@ export function providerRoutes(services: Services) {
     })
     .post('/providers', async (c) => {
       return c.json({ data: await providers.createCustom(c.get('auth'), c.get('body')) }, 201);
+    })
+    .post('/providers/import', async (c) => {
+      const { override } = readQuery(c, importProvidersQuerySchema);
+      const yaml = c.get('yamlBody');
+      const entries = yaml === undefined ? c.get('body') : readProvidersFile(yaml, 'yaml');
+      const report = await providers.importFile(c.get('auth'), entries, { override: override === true });
+      return c.json({ data: report });
     })
     .get('/providers/:name', async (c) => {
       const name = readParam(c, 'name', anyName);

@@ -1,12 +1,18 @@
 /** Integrations and providers (compat doc 2.1). */
-import { namedProviderDefinitionSchema, providerNameSchema } from '@latchkey/providers';
+import {
+  namedProviderDefinitionSchema,
+  providerDefinitionSchema,
+  providerNameSchema,
+} from '@latchkey/providers';
 import {
   createIntegrationInputSchema,
   emptyQuerySchema,
   getIntegrationQuerySchema,
+  importProvidersQuerySchema,
   integrationSchema,
   listProvidersQuerySchema,
   providerOutputSchema,
+  providersImportReportSchema,
   successSchema,
   uniqueKeySchema,
   updateIntegrationInputSchema,
@@ -81,6 +87,25 @@ export const integrationDocs: RouteDocs = {
     body: namedProviderDefinitionSchema,
     responses: { 201: jsonResponse(provider, 'Created') },
     errors: [403, 409],
+  },
+  'POST /providers/import': {
+    summary: 'Import a providers file',
+    description:
+      "A whole file in the format of Nango's `providers.yaml` (a map of provider name to entry), as YAML " +
+      '(`application/yaml`, `text/yaml`, `application/x-yaml`) or JSON. Each entry is checked on its own: the ' +
+      'others are imported when one is refused. `alias` targets are looked up in the file, then in the ' +
+      'environment’s custom providers, then in the catalog. Names of shipped providers are skipped unless ' +
+      '`override=true`, which makes the file’s definition replace the shipped one in this environment. A file ' +
+      'that cannot be parsed is a 400 (`invalid_yaml`, `invalid_json`).',
+    tag: 'Providers',
+    security: 'secretKey',
+    query: importProvidersQuerySchema,
+    body: {
+      contentType: ['application/yaml', 'application/json'],
+      schema: z.record(providerNameSchema, providerDefinitionSchema),
+    },
+    responses: { 200: jsonResponse(z.object({ data: providersImportReportSchema })) },
+    errors: [403, 413, 415],
   },
   'GET /providers/:name': {
     summary: 'Get a provider',
