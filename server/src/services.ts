@@ -161,6 +161,7 @@ export function createServices(deps: ServiceDeps): Services {
     logger: deps.logger,
     policy: deps.refreshPolicy ?? DEFAULT_REFRESH_POLICY,
     allowPrivateUrls: deps.allowPrivateUrls,
+    publicUrl: deps.publicUrl,
     fetchTracker,
     readCache: deps.readCache,
     onEventsCommitted,

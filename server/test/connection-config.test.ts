@@ -1,7 +1,10 @@
 import { loadCatalog, type Provider } from '@latchkey/providers';
 import { LatchkeyError } from '@latchkey/schema';
 import { describe, expect, it } from 'vitest';
-import { extractTokenResponseMetadata, validateConnectionConfig } from '../src/auth-flows/connection-config';
+import {
+  extractTokenResponseMetadata,
+  validateConnectionConfig,
+} from '../src/provider-requests/connection-config';
 
 const catalog = loadCatalog();
 const zendesk = catalog.get('zendesk')!;
@@ -106,6 +109,40 @@ describe('validateConnectionConfig', () => {
       'region',
       'e u',
     );
+  });
+
+  it("accepts whitespace in a value no URL uses (a JWT claim such as App Store's scope)", () => {
+    const store = {
+      name: 'store',
+      display_name: 'Store',
+      docs: 'https://example.com/docs',
+      auth_mode: 'JWT',
+      connection_config: {
+        scope: { type: 'string', title: 'Scope', description: 'Claim' },
+        region: { type: 'string', title: 'Region', description: 'Host label' },
+      },
+      proxy: { base_url: 'https://${connectionConfig.region}.example.com' },
+    } as unknown as Provider;
+    expect(validateConnectionConfig(store, { scope: 'GET /v1/apps', region: 'eu' }).scope).toBe(
+      'GET /v1/apps',
+    );
+    expectRefusedWithoutEcho(
+      refusal(() => validateConnectionConfig(store, { scope: 'x', region: 'e u' })),
+      'region',
+      'e u',
+    );
+  });
+
+  it('does not apply a pattern JavaScript cannot compile (Nango accepts such entries), and does not fail', () => {
+    const odd = {
+      name: 'odd',
+      display_name: 'Odd',
+      docs: 'https://example.com/docs',
+      auth_mode: 'API_KEY',
+      connection_config: { team: { type: 'string', title: 'Team', description: 'Team', pattern: '[a-' } },
+      proxy: { base_url: 'https://api.example.com/${connectionConfig.team}' },
+    } as unknown as Provider;
+    expect(validateConnectionConfig(odd, { team: 'anything' }).team).toBe('anything');
   });
 
   it('checks format and enum', () => {

@@ -53,6 +53,45 @@ describe.each(databaseKinds())('integrations REST (%s)', (kind) => {
     });
   });
 
+  it('seals integration settings the provider declares secret, even when sent in integration_config', async () => {
+    const provider = await t.request('/providers', {
+      method: 'POST',
+      json: {
+        name: 'settings-sealed',
+        display_name: 'Sealed settings',
+        docs: 'https://example.com/docs',
+        auth_mode: 'API_KEY',
+        credentials: { apiKey: { type: 'string', title: 'Key', description: 'Key' } },
+        integration_config: {
+          region: { type: 'string', title: 'Region', description: 'Region' },
+          awsSecretAccessKey: { type: 'string', title: 'Secret', description: 'Secret', secret: true },
+        },
+        proxy: { base_url: 'https://api.example.com' },
+      },
+    });
+    expect(provider.status).toBe(201);
+    const response = await create({
+      unique_key: 'sealed-settings',
+      provider: 'settings-sealed',
+      integration_config: { region: 'eu-west-1', awsSecretAccessKey: 'aws-secret-sealed-1' },
+    });
+    expect(response.status).toBe(200);
+    const stored = await sql<{ integration_config: unknown; custom_sealed: string | null }>`
+      select integration_config, custom_sealed from integrations where unique_key = 'sealed-settings'`.execute(
+      t.latchkey.db,
+    );
+    expect(JSON.stringify(stored.rows[0])).not.toContain('aws-secret-sealed-1');
+    const environmentId = (
+      await sql<{ environment_id: string }>`
+      select environment_id::text as environment_id from integrations where unique_key = 'sealed-settings'`.execute(
+        t.latchkey.db,
+      )
+    ).rows[0]!.environment_id;
+    const loaded = await t.latchkey.services.integrations.loadForFlow(environmentId, 'sealed-settings');
+    expect(loaded?.integrationConfig).toEqual({ region: 'eu-west-1' });
+    expect(loaded?.custom).toEqual({ awsSecretAccessKey: 'aws-secret-sealed-1' });
+  });
+
   it('lists integrations in Nango shape', async () => {
     const { data } = (await (await t.request('/integrations')).json()) as {
       data: Array<Record<string, unknown>>;

@@ -1,7 +1,8 @@
 import { loadCatalog, type Provider } from '@latchkey/providers';
 import { LatchkeyError } from '@latchkey/schema';
 import { describe, expect, it } from 'vitest';
-import { buildProviderUrl, interpolateTemplate } from '../src/auth-flows/interpolation';
+import { buildProviderUrl } from '../src/provider-requests/provider-url';
+import { interpolateTemplate } from '../src/provider-requests/template-interpolation';
 
 const catalog = loadCatalog();
 function provider(name: string): Provider {
@@ -111,6 +112,31 @@ describe('buildProviderUrl', () => {
     expect(
       buildProviderUrl(zoho.token_url as string, { 'accounts-server': 'https://accounts.zoho.com/' }).href,
     ).toBe('https://accounts.zoho.com/oauth/v2/token');
+  });
+
+  it('takes a host with a path from the field enum only (ModMed-style environments), keeping the host', () => {
+    const template = 'https://${connectionConfig.environment}/firm/${connectionConfig.firm}';
+    const fields = {
+      environment: {
+        type: 'string' as const,
+        title: 'Environment',
+        description: 'Where the firm lives',
+        enum: ['stage.ema-api.test/ema-dev', 'prod.ema-api.test/ema-prod'],
+      },
+    };
+    expect(
+      buildProviderUrl(template, { environment: 'stage.ema-api.test/ema-dev', firm: 'acme' }, { fields })
+        .href,
+    ).toBe('https://stage.ema-api.test/ema-dev/firm/acme');
+    // The same shape typed by an end user, or an enum-looking value outside the enum, is refused.
+    for (const environment of ['stage.ema-api.test/ema-dev', 'evil.test/ema-dev']) {
+      expect(refusal(() => buildProviderUrl(template, { environment, firm: 'acme' })).code).toBe(
+        'invalid_connection_config',
+      );
+    }
+    expect(
+      refusal(() => buildProviderUrl(template, { environment: 'evil.test/x', firm: 'a' }, { fields })).code,
+    ).toBe('invalid_connection_config');
   });
 
   it('encodes values in the path and query', () => {

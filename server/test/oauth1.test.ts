@@ -19,7 +19,7 @@ import {
   signatureBaseString,
   signProxyRequest,
   signRequest,
-} from '../src/auth-flows/oauth1';
+} from '../src/auth-modes/oauth1';
 import type { OutboundFetch, OutboundResponse } from '../src/platform/outbound/outbound.types';
 import { type OAuth1Provider, startOAuth1Provider } from './support/oauth1-provider';
 

@@ -8,9 +8,11 @@ import { gzipSync } from 'node:zlib';
 import type { Provider } from '@latchkey/providers';
 import { Nango } from '@nangohq/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { integrationWithoutSecrets } from '../src/auth-modes/mode-helpers';
+import { authModeOf } from '../src/auth-modes/registry';
+import { credentialQuery, requestCredentials } from '../src/auth-modes/request-credentials';
 import { createLogger } from '../src/platform/logging/logger';
 import { createOutboundStream } from '../src/platform/outbound/outbound-stream';
-import { credentialHeaders, credentialQuery } from '../src/proxy/credential-injection';
 import { createProxyService } from '../src/proxy/proxy.service';
 import { isRetryableStatus, MAX_RETRY_WAIT_MS, retryWaitMs } from '../src/proxy/retry-policy';
 import {
@@ -765,6 +767,21 @@ describe('proxy rules', () => {
   const provider = (definition: Partial<Provider>): Provider =>
     ({ name: 'p', display_name: 'P', docs: DOCS, auth_mode: 'OAUTH2', ...definition }) as Provider;
 
+  const integration = integrationWithoutSecrets('i', 'p');
+  const credentialHeaders = (
+    provider: Provider,
+    credentials: Parameters<typeof requestCredentials>[0]['credentials'],
+    connectionConfig: Record<string, string>,
+  ) =>
+    requestCredentials({
+      mode: authModeOf(credentials.type),
+      provider,
+      integration,
+      credentials,
+      connectionConfig,
+      request: { method: 'GET', url: new URL('https://x.test/'), headers: {} },
+    }).headers;
+
   it('injects per mode, lets proxy.headers override, and leaves out half-filled templates', () => {
     const oauth2 = { type: 'OAUTH2', access_token: 'at-1', raw: {} } as const;
     expect(credentialHeaders(provider({}), oauth2, {})).toEqual({ authorization: 'Bearer at-1' });
@@ -784,7 +801,14 @@ describe('proxy rules', () => {
     });
     const credentials = { type: 'API_KEY', apiKey: 'k' } as const;
     expect(credentialHeaders(apiKey, credentials, {})).toEqual({ 'x-key': 'k' });
-    expect(credentialQuery(apiKey, credentials, { org: 'acme' })).toEqual({ key: 'k', org: 'acme' });
+    expect(
+      credentialQuery({
+        mode: authModeOf('API_KEY'),
+        provider: apiKey,
+        credentials,
+        connectionConfig: { org: 'acme' },
+      }),
+    ).toEqual({ key: 'k', org: 'acme' });
   });
 
   it('retries 429 and 5xx, the Retry-On statuses, or the provider error_code list instead', () => {

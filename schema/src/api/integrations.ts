@@ -19,9 +19,10 @@ export const scopesInputSchema = z
 
 const secretString = z.string().min(1).max(4096);
 
+/** The app's own client: OAuth 1.0a / 2.0, and NetSuite TBA's consumer key and secret. */
 export const oauthIntegrationCredentialsSchema = z
   .object({
-    type: z.enum(['OAUTH1', 'OAUTH2']),
+    type: z.enum(['OAUTH1', 'OAUTH2', 'TBA']),
     client_id: z.string().min(1).max(1024),
     client_secret: secretString,
     scopes: scopesInputSchema.optional(),
@@ -38,9 +39,23 @@ export const appIntegrationCredentialsSchema = z
   })
   .strict();
 
+/** CUSTOM (GitHub App with user OAuth): the app's OAuth client and the app itself. */
+export const customIntegrationCredentialsSchema = z
+  .object({
+    type: z.literal('CUSTOM'),
+    client_id: z.string().min(1).max(1024),
+    client_secret: secretString,
+    app_id: z.string().min(1).max(255),
+    app_link: z.string().url().max(2048),
+    private_key: z.string().min(1).max(16384),
+    scopes: scopesInputSchema.optional(),
+  })
+  .strict();
+
 export const integrationCredentialsInputSchema = z.discriminatedUnion('type', [
   oauthIntegrationCredentialsSchema,
   appIntegrationCredentialsSchema,
+  customIntegrationCredentialsSchema,
 ]);
 export type IntegrationCredentialsInput = z.infer<typeof integrationCredentialsInputSchema>;
 
@@ -70,6 +85,7 @@ export const updateIntegrationInputSchema = z
       .discriminatedUnion('type', [
         oauthIntegrationCredentialsSchema.partial().required({ type: true }),
         appIntegrationCredentialsSchema.partial().required({ type: true }),
+        customIntegrationCredentialsSchema.partial().required({ type: true }),
       ])
       .optional(),
     forward_webhooks: z.boolean().optional(),
@@ -88,13 +104,22 @@ export const getIntegrationQuerySchema = z
 
 export const integrationCredentialsOutputSchema = z.union([
   z.object({
-    type: z.enum(['OAUTH1', 'OAUTH2']),
+    type: z.enum(['OAUTH1', 'OAUTH2', 'TBA']),
     client_id: z.string().nullable(),
     client_secret: z.string().nullable(),
     scopes: z.string().nullable(),
     webhook_secret: z.string().nullable(),
   }),
   z.object({ type: z.literal('APP'), app_id: z.string(), app_link: z.string(), private_key: z.string() }),
+  z.object({
+    type: z.literal('CUSTOM'),
+    client_id: z.string().nullable(),
+    client_secret: z.string().nullable(),
+    app_id: z.string(),
+    app_link: z.string(),
+    private_key: z.string(),
+    scopes: z.string().nullable(),
+  }),
   z.null(),
 ]);
 

@@ -1,29 +1,25 @@
 /**
- * Flows that complete in one request (compat doc 3.4, 4.9): OAuth 2.0 client credentials, API key, basic, none.
- * Credentials the end user typed are verified with the provider (when it declares how) before anything is stored.
+ * Flows that complete in one request (compat doc 3.4, 4.9): whatever the mode, the request is authorized, the mode
+ * obtains the credentials from what the end user sent, the provider checks them when it declares how
+ * (`proxy.verification`), and only then is anything stored.
  */
-import { type Credentials, LatchkeyError } from '@latchkey/schema';
-import type { OperationLog } from '../logs/log.service';
+import type { AuthMode } from '@latchkey/providers';
+import { fieldErrorsFromZod, LatchkeyError, ValidationError } from '@latchkey/schema';
+import { findAuthMode } from '../auth-modes/registry';
 import type { OutboundFetch } from '../platform/outbound/outbound.types';
-import { extractTokenResponseMetadata } from './connection-config';
-import { verifyCredentials } from './credential-verification';
-import { authorizeFlowRequest, type FlowContext, type FlowQuery, type FlowRequestDeps } from './flow-request';
-import {
-  type FlowSteps,
-  type FlowSuccess,
-  mergeConfig,
-  templateParams,
-  tokenUrlTemplate,
-} from './flow-steps';
-import { buildProviderUrl } from './interpolation';
-import { clientCredentialsRequest } from './oauth2/token-request';
-import { processClientCredentialsResponse } from './oauth2/token-response';
+import { authorizeFlowRequest, type FlowQuery, type FlowRequestDeps } from './flow-request';
+import type { FlowSteps, FlowSuccess } from './flow-steps';
 
 export interface DirectFlows {
-  connectClientCredentials(
+  /**
+   * `POST /auth/<mode>/:integration` and Nango's other one-request endpoints. `input` was validated with the mode's
+   * input schema by the transport.
+   */
+  connectDirect(
+    mode: AuthMode,
     integrationKey: string,
     query: FlowQuery,
-    body: { client_id?: string | undefined; client_secret?: string | undefined },
+    input: unknown,
   ): Promise<FlowSuccess>;
   connectApiKey(integrationKey: string, query: FlowQuery, body: { apiKey: string }): Promise<FlowSuccess>;
   connectBasic(
@@ -31,7 +27,29 @@ export interface DirectFlows {
     query: FlowQuery,
     body: { username: string; password: string },
   ): Promise<FlowSuccess>;
-  connectUnauthenticated(integrationKey: string, query: FlowQuery): Promise<FlowSuccess>;
+}
+
+/**
+ * The credentials a typed API received for a one-request mode, checked with the mode's own input schema (the REST
+ * transport checks its body with the same schema). Errors name `credentials.<field>`.
+ */
+export function parseDirectInput(modeName: string, raw: unknown): unknown {
+  const flow = findAuthMode(modeName)?.flow;
+  if (flow?.kind !== 'direct') {
+    throw new LatchkeyError('unsupported_auth_mode', `Auth mode ${modeName} has no one-request flow.`);
+  }
+  const parsed = flow.input.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const errors = fieldErrorsFromZod(parsed.error).map((error) => ({
+    ...error,
+    path: ['credentials', ...error.path],
+  }));
+  const first = errors[0];
+  throw new ValidationError(
+    'invalid_body',
+    `The credentials are invalid.${first === undefined ? '' : ` ${first.path.join('.')}: ${first.message}`}`,
+    { errors },
+  );
 }
 
 export interface DirectFlowDeps extends FlowRequestDeps {
@@ -40,120 +58,33 @@ export interface DirectFlowDeps extends FlowRequestDeps {
 }
 
 export function createDirectFlows(deps: DirectFlowDeps, steps: FlowSteps): DirectFlows {
-  const { outbound } = deps;
-
-  /** Authorizes the request, then runs the flow under an operation log that records its failure. */
-  async function run(
+  async function connectDirect(
+    modeName: AuthMode,
     integrationKey: string,
     query: FlowQuery,
-    mode: 'OAUTH2_CC' | 'API_KEY' | 'BASIC' | 'NONE',
-    action: string,
-    body: (context: FlowContext, log: OperationLog) => Promise<FlowSuccess>,
+    input: unknown,
   ): Promise<FlowSuccess> {
-    const context = await authorizeFlowRequest(deps, integrationKey, query, [mode]);
-    const log = await steps.startLog(context, action);
+    const mode = findAuthMode(modeName);
+    if (mode?.flow?.kind !== 'direct') {
+      throw new LatchkeyError('unsupported_auth_mode', `Auth mode ${modeName} has no one-request flow.`);
+    }
+    const flow = mode.flow;
+    const context = await authorizeFlowRequest(deps, integrationKey, query, [modeName]);
+    const log = await steps.startLog(context, flow.action ?? modeName.toLowerCase());
     try {
-      return await body(context, log);
+      const obtained = await flow.connect({ ...steps.modeInput(context, log), input });
+      if (flow.skipVerification !== true) {
+        await steps.verify(context, mode, obtained, log);
+      }
+      return await steps.store(context, obtained, log);
     } catch (error) {
       throw await steps.recordFailure(log, error);
     }
   }
 
-  /** API key and basic: verify with the provider when it declares a verification request, then store. */
-  function connectWithCredentials(
-    integrationKey: string,
-    query: FlowQuery,
-    credentials: Credentials,
-    action: string,
-  ) {
-    const mode = credentials.type as 'API_KEY' | 'BASIC';
-    return run(integrationKey, query, mode, action, async (context, log) => {
-      await verifyCredentials(outbound, context.provider, credentials, context.connectionConfig, log, {
-        allowHttp: deps.allowPrivateUrls,
-      });
-      return steps.store(
-        context,
-        credentials,
-        { expiresAt: null, connectionConfig: context.connectionConfig, scopes: [] },
-        log,
-      );
-    });
-  }
-
   return {
-    connectClientCredentials(integrationKey, query, body) {
-      return run(integrationKey, query, 'OAUTH2_CC', 'oauth2_client_credentials', async (context, log) => {
-        if (body.client_id === undefined || body.client_id === '')
-          throw new LatchkeyError('missing_client_id');
-        if (body.client_secret === undefined || body.client_secret === '')
-          throw new LatchkeyError('missing_client_secret');
-        const { provider } = context;
-        const tokenUrl = buildProviderUrl(tokenUrlTemplate(provider, 'OAUTH2_CC'), context.connectionConfig, {
-          allowHttp: deps.allowPrivateUrls,
-          fields: provider.connection_config,
-        });
-        const response = await clientCredentialsRequest(
-          outbound,
-          {
-            provider,
-            tokenUrl,
-            issuer: tokenUrl.origin,
-            clientId: body.client_id,
-            clientSecret: body.client_secret,
-            tokenParams: templateParams(provider.token_params, context.connectionConfig),
-            allowInsecure: deps.allowPrivateUrls,
-          },
-          context.scopes,
-        );
-        const tokens = processClientCredentialsResponse(response, provider);
-        const { expiresAt } = tokens;
-        await log.info('token obtained', { status: response.status, expires_at: expiresAt.toISOString() });
-        return steps.store(
-          context,
-          {
-            type: 'OAUTH2_CC',
-            token: tokens.accessToken,
-            expires_at: expiresAt.toISOString(),
-            client_id: body.client_id,
-            client_secret: body.client_secret,
-            raw: tokens.raw,
-          },
-          {
-            expiresAt,
-            connectionConfig: mergeConfig(
-              extractTokenResponseMetadata(provider, tokens.raw),
-              context.connectionConfig,
-            ),
-            scopes: tokens.grantedScopes ?? context.scopes,
-          },
-          log,
-        );
-      });
-    },
-
-    connectApiKey(integrationKey, query, body) {
-      return connectWithCredentials(
-        integrationKey,
-        query,
-        { type: 'API_KEY', apiKey: body.apiKey },
-        'api_key',
-      );
-    },
-
-    connectBasic(integrationKey, query, body) {
-      const credentials: Credentials = { type: 'BASIC', username: body.username, password: body.password };
-      return connectWithCredentials(integrationKey, query, credentials, 'basic');
-    },
-
-    connectUnauthenticated(integrationKey, query) {
-      return run(integrationKey, query, 'NONE', 'unauthenticated', (context, log) =>
-        steps.store(
-          context,
-          { type: 'NONE' },
-          { expiresAt: null, connectionConfig: context.connectionConfig, scopes: [] },
-          log,
-        ),
-      );
-    },
+    connectDirect,
+    connectApiKey: (integrationKey, query, body) => connectDirect('API_KEY', integrationKey, query, body),
+    connectBasic: (integrationKey, query, body) => connectDirect('BASIC', integrationKey, query, body),
   };
 }

@@ -14,8 +14,8 @@ import type { EndUser } from '../connections/connection.table';
 import type { EnvironmentSettingsService, FlowSettings } from '../environments/environment-settings.service';
 import type { IntegrationForFlow, IntegrationService } from '../integrations/integration.service';
 import type { Db } from '../platform/database/database';
+import { validateConnectionConfig } from '../provider-requests/connection-config';
 import type { ProviderService } from '../providers/provider.service';
-import { validateConnectionConfig } from './connection-config';
 import { LATCHKEY_NONCE_PATTERN } from './return-url';
 
 const stringMap = z.record(z.string().max(255), z.unknown());

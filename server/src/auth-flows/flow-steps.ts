@@ -1,15 +1,22 @@
 /**
- * Steps every flow shares: its operation log, storing the connection it produced, recording its failure, and the
- * small template helpers. Created once per service; the flow modules receive it.
+ * Steps every flow shares whatever its mode: its operation log, what a mode may use while it runs, storing the
+ * connection it produced, recording its failure. Created once per service; the flow modules receive it.
  */
-import type { Provider } from '@latchkey/providers';
-import { type Credentials, LatchkeyError } from '@latchkey/schema';
+import { LatchkeyError } from '@latchkey/schema';
 import * as oauth from 'oauth4webapi';
+import type {
+  AuthModeHandler,
+  ModeFlowInput,
+  ModeRuntime,
+  ObtainedCredentials,
+} from '../auth-modes/auth-mode';
 import type { ConnectionService } from '../connections/connection.service';
 import type { LogService, OperationLog } from '../logs/log.service';
 import type { Logger } from '../platform/logging/logger';
+import type { OutboundFetch } from '../platform/outbound/outbound.types';
+import { mergeConfig } from '../provider-requests/provider-templates';
+import { verifyCredentials } from './credential-verification';
 import type { FlowContext } from './flow-request';
-import { interpolateTemplate } from './interpolation';
 
 export interface FlowSuccess {
   providerConfigKey: string;
@@ -23,10 +30,25 @@ export type StoredContext = Pick<
 
 export interface FlowSteps {
   startLog(context: FlowContext, action: string): Promise<OperationLog>;
+  /** What a mode's flow step receives, its notes going to this flow's log. */
+  modeInput(
+    context: Pick<FlowContext, 'provider' | 'integration' | 'connectionConfig' | 'scopes'>,
+    log: OperationLog,
+  ): ModeFlowInput;
+  /**
+   * Checks obtained credentials with the provider's declared verification request (`proxy.verification`) before
+   * anything is stored; the provider's returned config counts, the end user's values winning.
+   */
+  verify(
+    context: Pick<FlowContext, 'provider' | 'integration' | 'connectionConfig'>,
+    mode: AuthModeHandler,
+    obtained: ObtainedCredentials,
+    log: OperationLog,
+  ): Promise<void>;
+  /** Saves what the mode obtained: provider-returned config under the end user's, the scopes granted or asked. */
   store(
-    context: StoredContext,
-    credentials: Credentials,
-    extra: { expiresAt: Date | null; connectionConfig: Record<string, string>; scopes: string[] },
+    context: StoredContext & Pick<FlowContext, 'connectionConfig' | 'scopes'>,
+    obtained: ObtainedCredentials,
     log: OperationLog,
   ): Promise<FlowSuccess>;
   /** Records a failure in the operation log, and in the server log when it is ours (5xx). */
@@ -37,8 +59,27 @@ export function createFlowSteps(deps: {
   connections: ConnectionService;
   logs: LogService;
   logger: Logger;
+  outbound: OutboundFetch;
+  allowPrivateUrls: boolean;
+  publicUrl: string;
 }): FlowSteps {
+  const runtimeFor = (log: OperationLog): ModeRuntime => ({
+    outbound: deps.outbound,
+    allowPrivateUrls: deps.allowPrivateUrls,
+    publicUrl: deps.publicUrl,
+    note: (message, detail) => log.info(message, detail),
+  });
   return {
+    modeInput(context, log) {
+      return {
+        provider: context.provider,
+        integration: context.integration,
+        connectionConfig: context.connectionConfig,
+        scopes: context.scopes,
+        runtime: runtimeFor(log),
+      };
+    },
+
     async startLog(context, action) {
       const log = await deps.logs.start(context.settings.environment.id, {
         kind: 'auth',
@@ -56,7 +97,24 @@ export function createFlowSteps(deps: {
       return log;
     },
 
-    async store(context, credentials, extra, log) {
+    verify(context, mode, obtained, log) {
+      return verifyCredentials(deps.outbound, mode, {
+        provider: context.provider,
+        integration: context.integration,
+        credentials: obtained.credentials,
+        connectionConfig: { ...(obtained.connectionConfig ?? {}), ...context.connectionConfig },
+        log,
+        allowHttp: deps.allowPrivateUrls,
+      });
+    },
+
+    async store(context, obtained, log) {
+      const { credentials } = obtained;
+      const extra = {
+        expiresAt: obtained.expiresAt,
+        connectionConfig: mergeConfig(obtained.connectionConfig ?? {}, context.connectionConfig),
+        scopes: obtained.scopes ?? context.scopes,
+      };
       const saved = await deps.connections.save({
         environmentId: context.settings.environment.id,
         providerConfigKey: context.integration.uniqueKey,
@@ -92,66 +150,6 @@ export function createFlowSteps(deps: {
       return failure;
     },
   };
-}
-
-export function requireClient(context: FlowContext): { clientId: string; clientSecret: string } {
-  const { clientId, clientSecret } = context.integration;
-  if (clientId === null || clientSecret === null || clientId === '' || clientSecret === '') {
-    throw new LatchkeyError(
-      'integration_not_configured',
-      `Integration ${context.integration.uniqueKey} has no client id and secret.`,
-    );
-  }
-  return { clientId, clientSecret };
-}
-
-/** A provider's parameter template (`authorization_params`, `token_params`) with the connection config filled in. */
-export function templateParams(
-  template: Record<string, string | number | boolean> | undefined,
-  config: Record<string, string>,
-): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(template ?? {})) {
-    const filled = interpolateTemplate(String(value), { connectionConfig: config });
-    if (filled.missing.length > 0) {
-      throw new LatchkeyError(
-        'invalid_connection_config',
-        `Missing connection configuration: ${filled.missing.join(', ')}.`,
-        {
-          errors: filled.missing.map((name) => ({
-            code: 'missing',
-            message: `${name} is required`,
-            path: ['params', name],
-          })),
-        },
-      );
-    }
-    result[key] = filled.value;
-  }
-  return result;
-}
-
-/** `token_url` is a string, or a map by auth mode in a few Nango entries. */
-export function tokenUrlTemplate(provider: Provider, mode: string): string {
-  const url = provider.token_url;
-  const template =
-    typeof url === 'string' ? url : url === undefined ? undefined : (url[mode] ?? Object.values(url)[0]);
-  if (template === undefined) {
-    throw new LatchkeyError('integration_not_configured', `Provider ${provider.name} has no token URL.`);
-  }
-  return template;
-}
-
-/** Token and callback metadata first, the session's config over it — except that an empty session value is filled. */
-export function mergeConfig(
-  metadata: Record<string, string>,
-  config: Record<string, string>,
-): Record<string, string> {
-  const merged = { ...metadata };
-  for (const [key, value] of Object.entries(config)) {
-    if (value !== '' || merged[key] === undefined) merged[key] = value;
-  }
-  return merged;
 }
 
 export function asLatchkeyError(error: unknown): LatchkeyError {

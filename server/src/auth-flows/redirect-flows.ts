@@ -4,28 +4,27 @@
  * callback claims that row atomically, so a replayed or forged callback finds nothing.
  */
 import { randomBytes } from 'node:crypto';
-import type { Provider } from '@latchkey/providers';
-import { type Credentials, LatchkeyError } from '@latchkey/schema';
-import * as oauth from 'oauth4webapi';
-import type { LogService, OperationLog } from '../logs/log.service';
+import { LatchkeyError } from '@latchkey/schema';
+import type { RedirectFlow } from '../auth-modes/auth-mode';
+import { requireClient } from '../auth-modes/mode-helpers';
+import { allAuthModes, findAuthMode } from '../auth-modes/registry';
+import type { LogService } from '../logs/log.service';
 import type { Vault } from '../platform/crypto/vault';
 import type { OutboundFetch } from '../platform/outbound/outbound.types';
-import { extractTokenResponseMetadata } from './connection-config';
 import { authorizeFlowRequest, type FlowContext, type FlowQuery, type FlowRequestDeps } from './flow-request';
-import { type FlowSteps, mergeConfig, requireClient, templateParams, tokenUrlTemplate } from './flow-steps';
-import { buildProviderUrl } from './interpolation';
+import type { FlowSteps } from './flow-steps';
 import {
   claimOAuthSession,
   deleteExpiredOAuthSessions,
   insertOAuthSession,
 } from './oauth-session.repository';
 import type { OAuthSessionRow } from './oauth-session.table';
-import { completeOAuth1, startOAuth1 } from './oauth1-flow.steps';
-import { buildAuthorizationUrl } from './oauth2/authorization-url';
-import { expectedIssuerOf, processAuthorizationCallback } from './oauth2/callback-params';
-import { authorizationCodeRequest } from './oauth2/token-request';
-import { processTokenResponse } from './oauth2/token-response';
 import { checkReturnUrl } from './return-url';
+
+/** Every mode whose flow leaves for the provider and comes back. */
+const REDIRECT_MODES = allAuthModes()
+  .filter((mode) => mode.flow?.kind === 'redirect')
+  .map((mode) => mode.mode);
 
 /** An authorization left unfinished for this long is void (Nango keeps them two days). */
 export const OAUTH_SESSION_TTL_MS = 60 * 60 * 1000;
@@ -67,158 +66,15 @@ export interface RedirectFlowDeps extends FlowRequestDeps {
 }
 
 export function createRedirectFlows(deps: RedirectFlowDeps, steps: FlowSteps): RedirectFlows {
-  const { db, vault, outbound } = deps;
+  const { db, vault } = deps;
   const secretsContext = (state: string) => `oauth_sessions.secrets:${state}`;
-  const urlOptions = (provider: Provider) => ({
-    allowHttp: deps.allowPrivateUrls,
-    fields: provider.connection_config,
-  });
 
-  /** OAuth 2.0 (RFC 6749 §4.1.1, RFC 7636): the authorization URL, and the PKCE verifier to keep. */
-  async function oauth2Authorization(context: FlowContext, state: string, redirectUri: string) {
-    const { provider } = context;
-    const { clientId } = requireClient(context);
-    const codeVerifier = provider.disable_pkce === true ? undefined : oauth.generateRandomCodeVerifier();
-    const requestParams = { ...context.authorizationParams };
-    if (context.userScopes !== undefined) {
-      requestParams.user_scope = context.userScopes.join(provider.scope_separator ?? ' ');
+  function redirectFlowOf(mode: string): RedirectFlow {
+    const flow = findAuthMode(mode)?.flow;
+    if (flow?.kind !== 'redirect') {
+      throw new LatchkeyError('unsupported_auth_mode', `Auth mode ${mode} has no redirect flow.`);
     }
-    const target = buildAuthorizationUrl({
-      provider,
-      authorizationUrl: buildProviderUrl(
-        provider.authorization_url!,
-        context.connectionConfig,
-        urlOptions(provider),
-      ),
-      clientId,
-      redirectUri,
-      state,
-      scopes: context.scopes,
-      codeChallenge:
-        codeVerifier === undefined ? undefined : await oauth.calculatePKCECodeChallenge(codeVerifier),
-      templateParams: templateParams(provider.authorization_params, context.connectionConfig),
-      requestParams,
-    });
-    return { target, secrets: codeVerifier === undefined ? {} : { codeVerifier } };
-  }
-
-  /** OAuth 1.0a (RFC 5849 §2.1-2.2): temporary credentials, kept sealed, then the authorization URL. */
-  async function oauth1Authorization(
-    context: FlowContext,
-    state: string,
-    redirectUri: string,
-    log: OperationLog,
-  ) {
-    const { provider } = context;
-    const { clientId, clientSecret } = requireClient(context);
-    const started = await startOAuth1(outbound, {
-      provider,
-      connectionConfig: context.connectionConfig,
-      consumerKey: clientId,
-      consumerSecret: clientSecret,
-      callbackUrl: `${redirectUri}${redirectUri.includes('?') ? '&' : '?'}state=${state}`,
-      scopes: context.scopes,
-      authorizationParams: {
-        ...templateParams(provider.authorization_params, context.connectionConfig),
-        ...context.authorizationParams,
-      },
-      allowHttp: deps.allowPrivateUrls,
-    });
-    await log.info('request token obtained');
-    return { target: started.authorizationUrl, secrets: started.secrets };
-  }
-
-  async function completeOAuth2(
-    row: OAuthSessionRow,
-    query: URLSearchParams,
-    context: FlowContext,
-    log: OperationLog,
-  ) {
-    const { clientId, clientSecret } = requireClient(context);
-    const { provider } = context;
-    const authorizationUrl = buildProviderUrl(
-      provider.authorization_url!,
-      context.connectionConfig,
-      urlOptions(provider),
-    );
-    const issuer = expectedIssuerOf(authorizationUrl);
-    const { code } = processAuthorizationCallback(query, provider, issuer);
-    await log.info('callback received', { has_code: true, iss: query.get('iss') });
-    const secrets = vault.openJson<{ codeVerifier?: string }>(row.secrets_sealed, secretsContext(row.id));
-    const response = await authorizationCodeRequest(
-      outbound,
-      {
-        provider,
-        tokenUrl: buildProviderUrl(
-          tokenUrlTemplate(provider, 'OAUTH2'),
-          context.connectionConfig,
-          urlOptions(provider),
-        ),
-        issuer,
-        clientId,
-        clientSecret,
-        tokenParams: templateParams(provider.token_params, context.connectionConfig),
-        allowInsecure: deps.allowPrivateUrls,
-      },
-      {
-        code,
-        state: row.id,
-        iss: query.get('iss'),
-        redirectUri: row.redirect_uri,
-        codeVerifier: secrets.codeVerifier,
-      },
-    );
-    const tokens = processTokenResponse(response, provider);
-    await log.info('token exchanged', {
-      status: response.status,
-      expires_at: tokens.expiresAt?.toISOString() ?? null,
-    });
-    const metadata = {
-      ...extractTokenResponseMetadata(provider, tokens.raw),
-      ...callbackMetadata(provider, query),
-    };
-    const credentials: Credentials = {
-      type: 'OAUTH2',
-      access_token: tokens.accessToken,
-      ...(tokens.refreshToken === undefined ? {} : { refresh_token: tokens.refreshToken }),
-      ...(tokens.expiresAt === undefined ? {} : { expires_at: tokens.expiresAt.toISOString() }),
-      raw: tokens.raw,
-    };
-    return steps.store(
-      context,
-      credentials,
-      {
-        expiresAt: tokens.expiresAt ?? null,
-        connectionConfig: mergeConfig(metadata, context.connectionConfig),
-        scopes: tokens.grantedScopes ?? context.scopes,
-      },
-      log,
-    );
-  }
-
-  async function completeOAuth1Flow(
-    row: OAuthSessionRow,
-    query: URLSearchParams,
-    context: FlowContext,
-    log: OperationLog,
-  ) {
-    const { clientId, clientSecret } = requireClient(context);
-    const { credentials } = await completeOAuth1(outbound, {
-      query,
-      provider: context.provider,
-      connectionConfig: context.connectionConfig,
-      consumerKey: clientId,
-      consumerSecret: clientSecret,
-      secrets: vault.openJson<Record<string, string>>(row.secrets_sealed, secretsContext(row.id)),
-      allowHttp: deps.allowPrivateUrls,
-    });
-    await log.info('access token obtained');
-    return steps.store(
-      context,
-      credentials,
-      { expiresAt: null, connectionConfig: context.connectionConfig, scopes: context.scopes },
-      log,
-    );
+    return flow;
   }
 
   /** Rebuilds the flow context stored with the state, as the connect request saw it. */
@@ -264,24 +120,21 @@ export function createRedirectFlows(deps: RedirectFlowDeps, steps: FlowSteps): R
     async startRedirectFlow(integrationKey, query, options) {
       const returnUrl =
         query.return_url === undefined ? undefined : checkReturnUrl(query.return_url, options.requestOrigin);
-      const context = await authorizeFlowRequest(deps, integrationKey, query, ['OAUTH2', 'OAUTH1']);
-      requireClient(context);
+      const context = await authorizeFlowRequest(deps, integrationKey, query, REDIRECT_MODES);
       const { provider } = context;
-      const grantType = provider.token_params?.grant_type;
-      if (grantType !== undefined && grantType !== 'authorization_code') {
-        throw new LatchkeyError(
-          'invalid_auth_mode',
-          `Provider ${provider.name} does not use the authorization code grant.`,
-        );
-      }
+      const flow = redirectFlowOf(provider.auth_mode);
+      if (flow.needsClient) requireClient(context.integration);
       const state = randomBytes(32).toString('hex');
       const redirectUri = context.settings.callbackUrl ?? `${deps.publicUrl}/oauth/callback`;
-      const log = await steps.startLog(context, provider.auth_mode === 'OAUTH1' ? 'oauth1' : 'oauth2');
+      const log = await steps.startLog(context, provider.auth_mode.toLowerCase());
       try {
-        const { target, secrets } =
-          provider.auth_mode === 'OAUTH1'
-            ? await oauth1Authorization(context, state, redirectUri, log)
-            : await oauth2Authorization(context, state, redirectUri);
+        const { target, secrets } = await flow.start({
+          ...steps.modeInput(context, log),
+          state,
+          redirectUri,
+          authorizationParams: context.authorizationParams,
+          userScopes: context.userScopes,
+        });
         await insertOAuthSession(db, {
           id: state,
           environment_id: context.settings.environment.id,
@@ -312,7 +165,8 @@ export function createRedirectFlows(deps: RedirectFlowDeps, steps: FlowSteps): R
     },
 
     async completeCallback(query) {
-      const state = query.get('state') ?? '';
+      // Plugin installs (Crisp) send the state back as `payload`, a few OAuth apps as `customField` (as Nango reads).
+      const state = query.get('state') ?? query.get('payload') ?? query.get('customField') ?? '';
       const row = /^[0-9a-f]{64}$/.test(state) ? await claimOAuthSession(db, state) : undefined;
       if (row === undefined || row.expires_at.getTime() < Date.now()) {
         const message =
@@ -322,10 +176,18 @@ export function createRedirectFlows(deps: RedirectFlowDeps, steps: FlowSteps): R
       const log = deps.logs.resume(row.operation_id);
       try {
         const context = await contextOf(row);
-        const result =
-          row.auth_mode === 'OAUTH1'
-            ? await completeOAuth1Flow(row, query, context, log)
-            : await completeOAuth2(row, query, context, log);
+        const flow = redirectFlowOf(row.auth_mode);
+        const obtained = await flow.complete({
+          ...steps.modeInput(context, log),
+          state: row.id,
+          redirectUri: row.redirect_uri,
+          query,
+          secrets: vault.openJson<Record<string, string>>(row.secrets_sealed, secretsContext(row.id)),
+        });
+        if (flow.verifiesCredentials === true) {
+          await steps.verify(context, findAuthMode(row.auth_mode)!, obtained, log);
+        }
+        const result = await steps.store(context, obtained, log);
         return {
           ok: true,
           error: undefined,
@@ -354,14 +216,4 @@ function failure(error: LatchkeyError, row: OAuthSessionRow | undefined): Callba
     latchkeyNonce: row?.latchkey_nonce ?? undefined,
     returnUrl: row?.return_url ?? undefined,
   };
-}
-
-/** `redirect_uri_metadata`: callback query values the provider declares as connection config (e.g. a merchant id). */
-function callbackMetadata(provider: Provider, query: URLSearchParams): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const key of provider.redirect_uri_metadata ?? []) {
-    const value = query.get(key);
-    if (value !== null && value.length <= 1024) result[key] = value;
-  }
-  return result;
 }

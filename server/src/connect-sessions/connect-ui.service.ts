@@ -20,6 +20,8 @@ export interface ConnectUiIntegration {
   docs_connect: string | null;
   connection_config: Record<string, FieldDeclaration>;
   credentials: Record<string, FieldDeclaration>;
+  /** TWO_STEP entries that sign an assertion: what the end user gives for it (sent as `assertionOption`). */
+  assertion_option?: Record<string, FieldDeclaration>;
 }
 
 export interface ConnectUiService {
@@ -63,6 +65,7 @@ export function createConnectUiService(deps: {
             ),
           ),
           credentials: provider.credentials ?? {},
+          ...(provider.assertion_option ? { assertion_option: provider.assertion_option } : {}),
         });
       }
       return {

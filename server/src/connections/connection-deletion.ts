@@ -5,7 +5,7 @@
  * connection is gone whatever the provider answers.
  */
 import { type Credentials, LatchkeyError } from '@latchkey/schema';
-import { buildProviderUrl } from '../auth-flows/interpolation';
+import { revokeToken, type TokenTypeHint } from '../auth-modes/oauth2/token-revocation';
 import { recordAuthEvent } from '../events/auth-event.recorder';
 import { findIntegrationRow } from '../integrations/integration.repository';
 import type { IntegrationService } from '../integrations/integration.service';
@@ -13,10 +13,10 @@ import type { LogService } from '../logs/log.service';
 import type { Db } from '../platform/database/database';
 import type { Logger } from '../platform/logging/logger';
 import type { OutboundFetch } from '../platform/outbound/outbound.types';
+import { buildProviderUrl } from '../provider-requests/provider-url';
 import type { ProviderService } from '../providers/provider.service';
 import type { ConnectionService } from './connection.service';
 import type { ConnectionRow } from './connection.table';
-import { revokeToken, type TokenTypeHint } from './token-revocation';
 
 /** The delete answers only after the revocation attempt, so a slow provider must not hold it for long. */
 const REVOCATION_TIMEOUT_MS = 5_000;

@@ -14,10 +14,10 @@ import {
   NotFoundError,
   ValidationError,
 } from '@latchkey/schema';
-import { validateConnectionConfig } from '../auth-flows/connection-config';
 import { endUserOf, sessionTags } from '../connect-sessions/connect-session.service';
 import { findIntegrationRow } from '../integrations/integration.repository';
 import type { Db } from '../platform/database/database';
+import { validateConnectionConfig } from '../provider-requests/connection-config';
 import type { ProviderService } from '../providers/provider.service';
 import { findConnectionRowByKey } from './connection.repository';
 import { type ConnectionService, present } from './connection.service';
@@ -86,9 +86,10 @@ function storedCredentials(input: ImportedCredentials): Credentials {
     case 'API_KEY':
     case 'BASIC':
     case 'NONE':
+    case 'TBA':
       return input;
     default:
-      // TBA and APP are valid Nango input, but Latchkey cannot sign or mint tokens for them.
+      // APP is valid Nango input, but an imported installation has no token yet: connect it through the app flow.
       throw new LatchkeyError(
         'invalid_auth_mode',
         `Latchkey does not run ${input.type} connections, so they cannot be imported.`,

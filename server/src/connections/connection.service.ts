@@ -53,7 +53,7 @@ export interface ConnectionService {
     auth: AuthContext,
     connectionId: string,
     providerConfigKey: string,
-    options?: { forceRefresh?: boolean; includeRefreshToken?: boolean },
+    options?: { forceRefresh?: boolean; includeRefreshToken?: boolean; refreshGithubAppJwtToken?: boolean },
   ): Promise<ConnectionOutput>;
   /** Credentials for internal use (tests, proxy, refresh). */
   readCredentials(row: ConnectionRow): Credentials;
@@ -73,6 +73,16 @@ export function createConnectionService(deps: {
   audit?: Pick<AuditService, 'record'> | undefined;
 }): ConnectionService {
   const { db, vault } = deps;
+
+  async function isGitHubAppConnection(
+    environmentId: string,
+    providerConfigKey: string,
+    connectionId: string,
+  ) {
+    const integration = await findIntegrationRow(db, environmentId, providerConfigKey);
+    const row = integration && (await findConnectionRowByKey(db, integration.id, connectionId));
+    return row !== undefined && (row.auth_mode === 'APP' || row.auth_mode === 'CUSTOM');
+  }
 
   const service: ConnectionService = {
     async save(input) {
@@ -132,7 +142,8 @@ export function createConnectionService(deps: {
     async get(auth, connectionId, providerConfigKey, options = {}) {
       requireScope(auth, 'environment:connections:read');
       const withCredentials = canAccess(auth, 'environment:connections:read_credentials');
-      if (!withCredentials && (options.forceRefresh === true || options.includeRefreshToken === true)) {
+      const asksRefresh = options.forceRefresh === true || options.refreshGithubAppJwtToken === true;
+      if (!withCredentials && (asksRefresh || options.includeRefreshToken === true)) {
         throw new ForbiddenError(
           'Credential and refresh options require the environment:connections:read_credentials scope',
         );
@@ -145,9 +156,14 @@ export function createConnectionService(deps: {
         if (row === undefined) throw new NotFoundError('not_found', 'Failed to find connection');
         return present(row, integration.unique_key, undefined);
       }
+      // Nango's `refresh_github_app_jwt_token`: a new app JWT, and with it a new installation token (GitHub App modes).
+      const force =
+        options.forceRefresh === true ||
+        (options.refreshGithubAppJwtToken === true &&
+          (await isGitHubAppConnection(auth.environment.id, providerConfigKey, connectionId)));
       const fresh = await deps.credentials
         .getFresh(auth.environment.id, providerConfigKey, connectionId, {
-          force: options.forceRefresh === true,
+          force,
           // A refresh token is handed out from the database: a rotation by another instance shows there at once.
           cached: options.includeRefreshToken !== true,
         })
@@ -156,7 +172,7 @@ export function createConnectionService(deps: {
             ? unknownIntegrationOnRead()
             : error;
         });
-      if (options.forceRefresh === true) {
+      if (force) {
         await deps.audit?.record(auth, {
           action: 'connection.refresh',
           environmentId: auth.environment.id,

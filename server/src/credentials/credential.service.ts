@@ -5,6 +5,7 @@
  * does not spend the refresh token again. The new access token and a rotated refresh token commit together.
  */
 import { type Credentials, LatchkeyError, NotFoundError } from '@latchkey/schema';
+import { findAuthMode } from '../auth-modes/registry';
 import { findConnectionRowByKey } from '../connections/connection.repository';
 import { credentialsContext } from '../connections/connection.service';
 import type { ConnectionRow } from '../connections/connection.table';
@@ -40,6 +41,7 @@ export interface CredentialServiceDeps {
   logger: Logger;
   policy: RefreshPolicy;
   allowPrivateUrls: boolean;
+  publicUrl: string;
   fetchTracker: FetchTracker;
   /** Serves reads of tokens that are not due from memory; absent, every read goes to the database. */
   readCache?: ConnectionReadCache | undefined;
@@ -105,19 +107,27 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
         };
       }
 
-      const current = open(locked);
-      // An imported connection may carry its own OAuth client (compat doc 5.2: used when both values are set).
-      const override = current.type === 'OAUTH2' ? current.config_override : undefined;
-      const ownClient = override?.client_id && override.client_secret ? override : undefined;
-      const renewed: RenewResult = await renewCredentials(deps.outbound, {
-        provider,
-        credentials: current,
-        connectionConfig: locked.connection_config,
-        clientId: ownClient?.client_id ?? client?.clientId ?? null,
-        clientSecret: ownClient?.client_secret ?? client?.clientSecret ?? null,
-        allowPrivateUrls: deps.allowPrivateUrls,
-        scopes: locked.scopes,
-      });
+      const renewed: RenewResult =
+        client === undefined
+          ? {
+              ok: false,
+              error: { type: 'integration_not_configured', description: 'The integration is gone.' },
+              providerError: undefined,
+            }
+          : await renewCredentials({
+              provider,
+              integration: client,
+              credentials: open(locked),
+              connectionConfig: locked.connection_config,
+              scopes: locked.scopes,
+              runtime: {
+                outbound: deps.outbound,
+                allowPrivateUrls: deps.allowPrivateUrls,
+                publicUrl: deps.publicUrl,
+                // The refresh's log is written after the transaction (logRefresh); steps inside are not noted.
+                note: async () => {},
+              },
+            });
       const now = new Date();
       if (renewed.ok) {
         const updated = await trx
@@ -128,6 +138,15 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
               credentialsContext(locked.integration_id, locked.connection_id),
             ),
             expires_at: renewed.expiresAt,
+            // Values the provider sends again (a new instance URL, a region) replace the old ones.
+            ...(renewed.connectionConfig === undefined || Object.keys(renewed.connectionConfig).length === 0
+              ? {}
+              : {
+                  connection_config: JSON.stringify({
+                    ...locked.connection_config,
+                    ...renewed.connectionConfig,
+                  }),
+                }),
             credentials_version: locked.credentials_version + 1,
             refresh_state: 'active',
             refresh_attempts: 0,
@@ -266,7 +285,7 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
         }
         return fresh(row, credentials, false);
       }
-      if (!isRefreshable(row) || (credentials.type === 'OAUTH2' && credentials.refresh_token === undefined)) {
+      if (!isRefreshable(row) || findAuthMode(credentials.type)?.canRenew(credentials) !== true) {
         if (!force) return fresh(row, credentials, false);
         // Nango silently returns the old token here; saying so is more useful.
         throw new LatchkeyError(

@@ -3,6 +3,7 @@
  * IMPROVE items: invalid_grant is terminal at once, backoff grows instead of a flat 30 s, states are explicit).
  */
 import type { Provider } from '@latchkey/providers';
+import { findAuthMode } from '../auth-modes/registry';
 import type { ConnectionRow } from '../connections/connection.table';
 
 export interface RefreshPolicy {
@@ -22,9 +23,9 @@ export const DEFAULT_REFRESH_POLICY: RefreshPolicy = {
   maxAttempts: 5,
 };
 
-/** Modes whose credentials Latchkey can renew by itself. */
+/** Modes whose credentials Latchkey can renew by itself (the mode has a renew step). */
 export function isRefreshable(row: Pick<ConnectionRow, 'auth_mode'>): boolean {
-  return row.auth_mode === 'OAUTH2' || row.auth_mode === 'OAUTH2_CC';
+  return findAuthMode(row.auth_mode)?.renew !== undefined;
 }
 
 export function isDue(

@@ -4,6 +4,7 @@
  * `FOR UPDATE SKIP LOCKED`, so two instances never refresh the same row, and a bounded number run at once.
  */
 import { sql } from 'kysely';
+import { allAuthModes } from '../auth-modes/registry';
 import type { Db } from '../platform/database/database';
 import type { Logger } from '../platform/logging/logger';
 import type { ProviderService } from '../providers/provider.service';
@@ -24,6 +25,11 @@ export interface RefreshScheduler {
   stop(): Promise<void>;
 }
 
+/** Modes with a renew step: their tokens are renewed ahead of expiry. */
+const RENEWABLE_MODES = allAuthModes()
+  .filter((mode) => mode.renew !== undefined)
+  .map((mode) => mode.mode);
+
 export function startRefreshScheduler(deps: {
   db: Db;
   credentials: RefreshingCredentialService;
@@ -43,7 +49,7 @@ export function startRefreshScheduler(deps: {
     // Due by the global margin; providers with a longer buffer are caught by the read path.
     const due = await sql<{ id: string }>`
       select id::text as id from connections
-      where auth_mode in ('OAUTH2', 'OAUTH2_CC') and refresh_state <> 'needs_reauth'
+      where auth_mode in (${sql.join(RENEWABLE_MODES)}) and refresh_state <> 'needs_reauth'
         and expires_at is not null and expires_at < now() + make_interval(secs => ${deps.policy.marginSeconds})
       order by expires_at limit ${batchSize}`.execute(deps.db);
     const keepAlive = await keepAliveCandidates();

@@ -16,6 +16,7 @@ import {
 } from '@latchkey/schema';
 import { type AuditService, auditTrailFor } from '../audit/audit.service';
 import { type AuthContext, integrationVisible, requireScope } from '../auth/auth-context';
+import type { ModeIntegration } from '../auth-modes/auth-mode';
 import type { Vault } from '../platform/crypto/vault';
 import type { Db } from '../platform/database/database';
 import type { ProviderService } from '../providers/provider.service';
@@ -35,14 +36,12 @@ interface IntegrationSecrets {
   private_key?: string;
 }
 
-/** What an auth flow needs of an integration, secrets opened. Internal: never returned by an API as it is. */
-export interface IntegrationForFlow {
-  id: string;
-  uniqueKey: string;
+/**
+ * An integration as a flow, a refresh or the proxy uses it: the auth mode's view, secrets opened. Internal: never
+ * returned by an API as it is.
+ */
+export interface IntegrationForFlow extends ModeIntegration {
   provider: string;
-  clientId: string | null;
-  clientSecret: string | null;
-  scopes: string[];
 }
 
 export interface IntegrationService {
@@ -63,7 +62,28 @@ export interface IntegrationServiceDeps {
   audit?: Pick<AuditService, 'record'> | undefined;
 }
 
-const OAUTH_TYPES = new Set(['OAUTH1', 'OAUTH2']);
+/** Auth modes whose integration holds the app's own client id and secret, under the mode's name. */
+const CLIENT_TYPES = new Set(['OAUTH1', 'OAUTH2', 'TBA']);
+
+/**
+ * An integration's settings: `integration_config` is stored in the clear, so values the provider declares secret
+ * there (AWS SigV4's `awsSecretAccessKey`) move to the sealed `custom` map, where the auth modes look first.
+ */
+function splitSettings(
+  provider: Provider | undefined,
+  config: Record<string, string>,
+  custom: Record<string, string> | undefined,
+): { plain: Record<string, string>; sealed: Record<string, string> | undefined } {
+  const declared = provider?.integration_config ?? {};
+  const plain: Record<string, string> = {};
+  const secret: Record<string, string> = {};
+  for (const [name, value] of Object.entries(config)) {
+    if (declared[name]?.secret === true) secret[name] = value;
+    else plain[name] = value;
+  }
+  if (Object.keys(secret).length === 0) return { plain, sealed: custom };
+  return { plain, sealed: { ...custom, ...secret } };
+}
 
 export function createIntegrationService(deps: IntegrationServiceDeps): IntegrationService {
   const { db, vault, providers } = deps;
@@ -89,7 +109,9 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
 
   function checkCredentialsType(provider: Provider, type: string): void {
     const expected =
-      provider.auth_mode === 'APP' ? 'APP' : OAUTH_TYPES.has(provider.auth_mode) ? provider.auth_mode : null;
+      provider.auth_mode === 'APP' || provider.auth_mode === 'CUSTOM' || CLIENT_TYPES.has(provider.auth_mode)
+        ? provider.auth_mode
+        : null;
     if (type !== expected) {
       const message =
         expected === null
@@ -127,7 +149,21 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
           app_link: row.app_link ?? '',
           private_key: secrets.private_key ?? '',
         };
-      } else if (row.credentials_type === 'OAUTH1' || row.credentials_type === 'OAUTH2') {
+      } else if (row.credentials_type === 'CUSTOM') {
+        integration.credentials = {
+          type: 'CUSTOM',
+          client_id: row.client_id,
+          client_secret: secrets.client_secret ?? null,
+          app_id: row.app_id ?? '',
+          app_link: row.app_link ?? '',
+          private_key: secrets.private_key ?? '',
+          scopes: row.scopes.join(','),
+        };
+      } else if (
+        row.credentials_type === 'OAUTH1' ||
+        row.credentials_type === 'OAUTH2' ||
+        row.credentials_type === 'TBA'
+      ) {
         integration.credentials = {
           type: row.credentials_type,
           client_id: row.client_id,
@@ -165,13 +201,22 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
     async loadForFlow(environmentId, uniqueKey) {
       const row = await findIntegrationRow(db, environmentId, uniqueKey);
       if (row === undefined) return undefined;
+      const secrets = openSecrets(row);
       return {
         id: row.id,
         uniqueKey: row.unique_key,
         provider: row.provider,
         clientId: row.client_id,
-        clientSecret: openSecrets(row).client_secret ?? null,
+        clientSecret: secrets.client_secret ?? null,
         scopes: row.scopes,
+        appId: row.app_id,
+        appLink: row.app_link,
+        privateKey: secrets.private_key ?? null,
+        integrationConfig: row.integration_config,
+        custom:
+          row.custom_sealed === null
+            ? {}
+            : vault.openJson<Record<string, string>>(row.custom_sealed, customContext(row.id)),
       };
     },
 
@@ -204,8 +249,9 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
       const credentials = input.credentials;
       if (credentials !== undefined) checkCredentialsType(provider, credentials.type);
       const id = randomUUID();
+      const settings = splitSettings(provider, input.integration_config ?? {}, input.custom);
       const oauth = credentials !== undefined && credentials.type !== 'APP' ? credentials : undefined;
-      const app = credentials?.type === 'APP' ? credentials : undefined;
+      const app = credentials?.type === 'APP' || credentials?.type === 'CUSTOM' ? credentials : undefined;
       const row = await insertIntegrationRow(db, {
         id,
         environment_id: auth.environment.id,
@@ -216,7 +262,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
         client_id: oauth?.client_id ?? null,
         secrets_sealed: sealSecrets(id, {
           client_secret: oauth?.client_secret,
-          webhook_secret: oauth?.webhook_secret,
+          webhook_secret: oauth !== undefined && 'webhook_secret' in oauth ? oauth.webhook_secret : undefined,
           private_key: app?.private_key,
         }),
         // An integration created without scopes starts with the provider's defaults, as in Nango.
@@ -224,8 +270,9 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
         app_id: app?.app_id ?? null,
         app_link: app?.app_link ?? null,
         forward_webhooks: input.forward_webhooks ?? true,
-        integration_config: JSON.stringify(input.integration_config ?? {}),
-        custom_sealed: input.custom === undefined ? null : vault.sealJson(input.custom, customContext(id)),
+        integration_config: JSON.stringify(settings.plain),
+        custom_sealed:
+          settings.sealed === undefined ? null : vault.sealJson(settings.sealed, customContext(id)),
       });
       if (row === undefined) {
         throw new ConflictError(
@@ -254,10 +301,19 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
       }
       if (input.display_name !== undefined) update.display_name = input.display_name;
       if (input.forward_webhooks !== undefined) update.forward_webhooks = input.forward_webhooks;
-      if (input.integration_config !== undefined)
-        update.integration_config = JSON.stringify(input.integration_config);
-      if (input.custom !== undefined)
-        update.custom_sealed = vault.sealJson(input.custom, customContext(row.id));
+      if (input.integration_config !== undefined || input.custom !== undefined) {
+        // Secret settings typed into integration_config join the sealed custom map (kept, unless custom is replaced).
+        const stored =
+          input.custom ??
+          (row.custom_sealed === null
+            ? undefined
+            : vault.openJson<Record<string, string>>(row.custom_sealed, customContext(row.id)));
+        const settings = splitSettings(provider, input.integration_config ?? row.integration_config, stored);
+        if (input.integration_config !== undefined)
+          update.integration_config = JSON.stringify(settings.plain);
+        if (settings.sealed !== undefined)
+          update.custom_sealed = vault.sealJson(settings.sealed, customContext(row.id));
+      }
 
       const credentials = input.credentials;
       if (credentials !== undefined) {
@@ -270,6 +326,16 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
           update.secrets_sealed = sealSecrets(row.id, {
             private_key: credentials.private_key ?? stored.private_key,
           });
+        } else if (credentials.type === 'CUSTOM') {
+          const same = row.credentials_type === 'CUSTOM';
+          update.client_id = credentials.client_id ?? (same ? row.client_id : null);
+          update.app_id = credentials.app_id ?? (same ? row.app_id : null);
+          update.app_link = credentials.app_link ?? (same ? row.app_link : null);
+          update.secrets_sealed = sealSecrets(row.id, {
+            client_secret: credentials.client_secret ?? stored.client_secret,
+            private_key: credentials.private_key ?? stored.private_key,
+          });
+          if (credentials.scopes !== undefined) update.scopes = JSON.stringify(credentials.scopes);
         } else {
           update.client_id =
             credentials.client_id ?? (row.credentials_type === credentials.type ? row.client_id : null);

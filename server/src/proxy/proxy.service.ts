@@ -4,13 +4,17 @@
  * try follow a 401 on a refreshable connection: a token can die before its announced expiry, or carry none at all.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Credentials, LatchkeyError } from '@latchkey/schema';
+import { LatchkeyError } from '@latchkey/schema';
 import { type AuthContext, requireScope } from '../auth/auth-context';
+import type { AuthModeHandler, ModeIntegration } from '../auth-modes/auth-mode';
+import { integrationWithoutSecrets } from '../auth-modes/mode-helpers';
+import { authModeOf } from '../auth-modes/registry';
+import { credentialQuery } from '../auth-modes/request-credentials';
 import type { CredentialService } from '../credentials/credential.types';
 import type { IntegrationService } from '../integrations/integration.service';
 import type { Logger } from '../platform/logging/logger';
 import type { OutboundStream } from '../platform/outbound/outbound-stream';
-import { credentialQuery, type OAuth1Consumer } from './credential-injection';
+import { templatesReadBody } from '../provider-requests/template-functions';
 import { forwardableRequestHeaders } from './header-filters';
 import { type ProxyResponse, toProxyResponse } from './proxy-response';
 import { type IncomingBody, isReplayable, prepareBody } from './request-body';
@@ -67,12 +71,18 @@ export interface ProxyServiceDeps {
 export function createProxyService(deps: ProxyServiceDeps): ProxyService {
   const userAgent = deps.userAgent ?? 'Latchkey';
 
-  async function oauth1Consumer(environmentId: string, key: string): Promise<OAuth1Consumer> {
-    const integration = await deps.integrations.loadForFlow(environmentId, key);
-    if (integration?.clientId == null || integration.clientSecret == null) {
-      throw new LatchkeyError('integration_not_configured');
+  /** The integration as the mode needs it: its secrets are loaded only for modes that sign with them. */
+  async function integrationFor(
+    mode: AuthModeHandler,
+    environmentId: string,
+    fresh: { integrationId: string; integrationKey: string },
+  ): Promise<ModeIntegration> {
+    if (mode.authorizeUsesIntegration === true) {
+      const integration = await deps.integrations.loadForFlow(environmentId, fresh.integrationKey);
+      if (integration === undefined) throw new LatchkeyError('integration_not_configured');
+      return integration;
     }
-    return { key: integration.clientId, secret: integration.clientSecret };
+    return integrationWithoutSecrets(fresh.integrationId, fresh.integrationKey);
   }
 
   return {
@@ -81,19 +91,22 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
       const environmentId = auth.environment.id;
       let fresh = await deps.credentials.getFresh(environmentId, call.providerConfigKey, call.connectionId);
       const { provider } = fresh;
-      const consumer =
-        fresh.credentials.type === 'OAUTH1'
-          ? await oauth1Consumer(environmentId, call.providerConfigKey)
-          : undefined;
+      const mode = authModeOf(fresh.credentials.type);
+      const integration = await integrationFor(mode, environmentId, fresh);
       const body = await prepareBody(call.body, {
-        buffer: call.retries > 0 || (consumer !== undefined && isFormBody(call.contentType)),
+        buffer:
+          call.retries > 0 ||
+          mode.signsBody === 'always' ||
+          (mode.signsBody === 'form' && isFormBody(call.contentType)) ||
+          templatesReadBody(provider.proxy?.headers),
         limit: call.bufferLimit,
       });
       const headers: HeaderContext = {
+        mode,
         provider,
+        integration,
         credentials: fresh.credentials,
         connectionConfig: fresh.row.connection_config,
-        consumer,
         forwarded: forwardableRequestHeaders(call.headers),
         contentType: call.contentType,
         acceptEncoding: call.acceptEncoding,
@@ -111,7 +124,12 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
           baseUrlOverride: call.baseUrlOverride,
           path: call.path,
           query: call.query,
-          credentialQuery: credentialQuery(provider, fresh.credentials, fresh.row.connection_config),
+          credentialQuery: credentialQuery({
+            mode,
+            provider,
+            credentials: fresh.credentials,
+            connectionConfig: fresh.row.connection_config,
+          }),
           allowHttp: deps.allowPrivateUrls,
         });
         const mayRetry = retry < call.retries && isReplayable(body);
@@ -135,7 +153,8 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
         if (
           status === 401 &&
           !refreshedThisCall &&
-          canForceRefresh(fresh.credentials) &&
+          mode.renew !== undefined &&
+          mode.canRenew(fresh.credentials) &&
           isReplayable(body)
         ) {
           refreshedThisCall = true;
@@ -146,7 +165,7 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
               response.destroy();
               throw error;
             });
-          const changed = tokenOf(renewed.credentials) !== tokenOf(fresh.credentials);
+          const changed = mode.currentToken(renewed.credentials) !== mode.currentToken(fresh.credentials);
           fresh = renewed;
           headers.credentials = renewed.credentials;
           headers.connectionConfig = renewed.row.connection_config;
@@ -184,20 +203,6 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
       }
     },
   };
-}
-
-/** Connections whose token Latchkey can renew on demand: OAuth 2.0 with a refresh token, client credentials. */
-function canForceRefresh(credentials: Credentials): boolean {
-  return (
-    (credentials.type === 'OAUTH2' && credentials.refresh_token !== undefined) ||
-    credentials.type === 'OAUTH2_CC'
-  );
-}
-
-function tokenOf(credentials: Credentials): string | undefined {
-  if (credentials.type === 'OAUTH2') return credentials.access_token;
-  if (credentials.type === 'OAUTH2_CC') return credentials.token;
-  return undefined;
 }
 
 /** Worth another try: the provider could not be reached or did not answer in time (never a policy refusal). */

@@ -5,16 +5,17 @@
  */
 import type { Provider } from '@latchkey/providers';
 import type { Credentials } from '@latchkey/schema';
-import { credentialHeaders, type OAuth1Consumer, oauth1Authorization } from './credential-injection';
+import type { AuthModeHandler, ModeIntegration } from '../auth-modes/auth-mode';
+import { requestCredentials } from '../auth-modes/request-credentials';
 import type { ProxyBody } from './request-body';
 import type { Hop } from './upstream-exchange';
 
 export interface HeaderContext {
+  mode: AuthModeHandler;
   provider: Provider;
+  integration: ModeIntegration;
   credentials: Credentials;
   connectionConfig: Record<string, string>;
-  /** Set for OAUTH1 connections: every hop is signed. */
-  consumer: OAuth1Consumer | undefined;
   /** The caller's headers for the provider, already filtered. */
   forwarded: Record<string, string>;
   contentType: string | undefined;
@@ -32,28 +33,33 @@ export function hopHeaders(hop: Hop, context: HeaderContext): Record<string, str
   const headers: Record<string, string> = { 'user-agent': context.userAgent };
   const acceptEncoding = context.decompress ? 'gzip, deflate, br' : context.acceptEncoding;
   if (acceptEncoding !== undefined) headers['accept-encoding'] = acceptEncoding;
-  if (hop.withCredentials) {
-    Object.assign(
-      headers,
-      credentialHeaders(context.provider, context.credentials, context.connectionConfig),
-    );
-    if (context.credentials.type === 'OAUTH1' && context.consumer !== undefined) {
-      const form =
-        isFormBody(context.contentType) && hop.body.kind === 'buffered' ? hop.body.data : undefined;
-      headers.authorization = oauth1Authorization({
-        provider: context.provider,
-        credentials: context.credentials,
-        consumer: context.consumer,
-        method: hop.method,
-        url: hop.url,
-        ...(form === undefined ? {} : { formBody: Object.fromEntries(new URLSearchParams(form.toString())) }),
-      });
-    }
-  }
   for (const [name, value] of Object.entries(context.forwarded)) {
     if (hop.withCredentials || !CREDENTIAL_HEADERS.includes(name)) headers[name] = value;
   }
-  return { ...headers, ...bodyHeaders(hop.body, context.contentType) };
+  Object.assign(headers, bodyHeaders(hop.body, context.contentType));
+  if (hop.withCredentials) {
+    // Signed per hop (OAuth 1.0a, SigV4): each retry and redirect gets a fresh signature over what it sends.
+    const data = hop.body.kind === 'buffered' ? hop.body.data : undefined;
+    const form = data !== undefined && isFormBody(context.contentType) ? data : undefined;
+    const added = requestCredentials({
+      mode: context.mode,
+      provider: context.provider,
+      integration: context.integration,
+      credentials: context.credentials,
+      connectionConfig: context.connectionConfig,
+      request: {
+        method: hop.method,
+        url: hop.url,
+        headers: { ...headers },
+        body: data,
+        ...(form === undefined ? {} : { formBody: Object.fromEntries(new URLSearchParams(form.toString())) }),
+      },
+    });
+    // Credentials first, then the caller's own headers, as Nango orders them; the body's framing stays ours.
+    const callers = Object.fromEntries(Object.entries(context.forwarded));
+    return { ...headers, ...added.headers, ...callers, ...bodyHeaders(hop.body, context.contentType) };
+  }
+  return headers;
 }
 
 /** An OAuth 1.0a signature covers the parameters of a form body (RFC 5849 §3.4.1.3.1), so such a body is read first. */

@@ -5,7 +5,7 @@
  */
 import type { Provider } from '@latchkey/providers';
 import { LatchkeyError } from '@latchkey/schema';
-import { buildProviderUrl } from '../auth-flows/interpolation';
+import { buildProviderUrl } from '../provider-requests/provider-url';
 
 export interface UpstreamUrlInput {
   provider: Provider;

@@ -290,8 +290,13 @@ function parseBody(text: string, contentType: string | null): Record<string, str
   return Object.fromEntries(new URLSearchParams(trimmed));
 }
 
-function stringParams(params: Readonly<Record<string, ParamValue>> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(params ?? {}).map(([name, value]) => [name, String(value)]));
+function stringParams(params: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(params ?? {}).map(([name, value]) => [
+      name,
+      value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value),
+    ]),
+  );
 }
 
 function formEncode(params: Record<string, string>): string {

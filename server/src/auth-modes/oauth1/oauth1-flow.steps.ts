@@ -4,8 +4,8 @@
  */
 import type { Provider } from '@latchkey/providers';
 import { type Credentials, LatchkeyError } from '@latchkey/schema';
-import type { OutboundFetch } from '../platform/outbound/outbound.types';
-import { buildProviderUrl } from './interpolation';
+import type { OutboundFetch } from '../../platform/outbound/outbound.types';
+import { buildProviderUrl } from '../../provider-requests/provider-url';
 import {
   accessTokenRequest,
   buildOAuth1AuthorizationUrl,
@@ -14,7 +14,7 @@ import {
   processOAuth1Callback,
   processRequestTokenResponse,
   requestTokenRequest,
-} from './oauth1';
+} from '.';
 
 interface OAuth1Client {
   provider: Provider;

@@ -1,5 +1,5 @@
 /**
- * Token endpoint requests (RFC 6749 §4.1.3 code exchange, §4.4 client credentials) through oauth4webapi, sent by the
+ * Token endpoint requests (RFC 6749 §4.1.3 code exchange, §6 refresh) through oauth4webapi, sent by the
  * outbound policy. Two provider habits oauth4webapi does not have are added around it: client authentication per
  * provider (client-auth.ts) and JSON request bodies (`body_format: json`).
  */
@@ -103,28 +103,6 @@ export async function authorizationCodeRequest(
     grant.redirectUri,
     grant.codeVerifier ?? oauth.nopkce,
     requestOptions(outbound, endpoint, captured),
-  );
-  return responseOf(response, captured);
-}
-
-/** The client credentials grant, scopes joined with the provider's separator. */
-export async function clientCredentialsRequest(
-  outbound: OutboundFetch,
-  endpoint: TokenEndpoint,
-  scopes: string[],
-): Promise<OutboundResponse> {
-  const captured: { response?: OutboundResponse } = {};
-  const parameters: Record<string, string> = {};
-  if (scopes.length > 0) parameters.scope = scopes.join(endpoint.provider.scope_separator ?? ' ');
-  for (const [key, value] of Object.entries(endpoint.tokenParams))
-    if (!RESERVED.has(key)) parameters[key] = value;
-  const { additionalParameters: _unused, ...options } = requestOptions(outbound, endpoint, captured);
-  const response = await oauth.clientCredentialsGrantRequest(
-    server(endpoint),
-    { client_id: endpoint.clientId },
-    providerClientAuth(endpoint.provider, endpoint.clientSecret, 'client_credentials'),
-    parameters,
-    options,
   );
   return responseOf(response, captured);
 }

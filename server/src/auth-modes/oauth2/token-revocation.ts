@@ -5,9 +5,9 @@
 import type { Provider } from '@latchkey/providers';
 import { LatchkeyError } from '@latchkey/schema';
 import * as oauth from 'oauth4webapi';
-import { providerClientAuth } from '../auth-flows/oauth2/client-auth';
-import type { OutboundFetch } from '../platform/outbound/outbound.types';
-import { toOAuthCustomFetch } from '../platform/outbound/outbound-fetch';
+import type { OutboundFetch } from '../../platform/outbound/outbound.types';
+import { toOAuthCustomFetch } from '../../platform/outbound/outbound-fetch';
+import { providerClientAuth } from './client-auth';
 
 export interface RevocationEndpoint {
   provider: Provider;

@@ -2,9 +2,10 @@
  * The connection config an end user supplies (`params[...]`) and the part a provider returns with the token. These
  * values end up in provider URLs, so they are checked here first; `buildProviderUrl` checks the host again.
  */
-import type { FieldDeclaration, Provider } from '@latchkey/providers';
+import { compileFieldPattern, type FieldDeclaration, type Provider } from '@latchkey/providers';
 import { type FieldError, LatchkeyError } from '@latchkey/schema';
-import { hostFieldsOfUrlTemplate, isHostname, requiredFieldsOfTemplate, valueAtPath } from './interpolation';
+import { hostFieldsOfUrlTemplate, isHostname, requiredFieldsOfTemplate } from './provider-url';
+import { valueAtPath } from './template-interpolation';
 
 /** Options of {@link validateConnectionConfig}. */
 export interface ConnectionConfigOptions {
@@ -39,6 +40,13 @@ export function validateConnectionConfig(
 ): Record<string, string> {
   const declared = provider.connection_config ?? {};
   const hostFields = new Set(urlTemplatesOf(provider).flatMap(hostFieldsOfUrlTemplate));
+  // Whitespace is refused in values that go into URLs; a value used only in a claim or a header (App Store's
+  // `scope: GET /v1/apps`) may have spaces, as Nango's entries expect.
+  const urlFields = new Set(
+    urlTemplatesOf(provider).flatMap((template) =>
+      [...template.matchAll(/\$\{\s*connectionConfig\.([^}\s]+)\s*\}/g)].map((match) => match[1]!),
+    ),
+  );
   const kept: Array<[string, string]> = [];
   const errors: FieldError[] = [];
   const report = (field: string, code: string, message: string) =>
@@ -55,7 +63,9 @@ export function validateConnectionConfig(
     const declaration = Object.hasOwn(declared, field) ? declared[field] : undefined;
     const problems = [
       ...commonProblems(value),
-      ...(declaration ? declaredProblems(value, declaration, hostFields.has(field)) : []),
+      ...(declaration
+        ? declaredProblems(value, declaration, hostFields.has(field), urlFields.has(field))
+        : []),
     ];
     for (const [code, message] of problems) report(field, code, message);
     if (problems.length === 0) kept.push([field, value]);
@@ -109,18 +119,26 @@ function commonProblems(value: string): Problem[] {
   return problems;
 }
 
-function declaredProblems(value: string, declaration: FieldDeclaration, inHost: boolean): Problem[] {
+function declaredProblems(
+  value: string,
+  declaration: FieldDeclaration,
+  inHost: boolean,
+  inUrl: boolean,
+): Problem[] {
   const problems: Problem[] = [];
   const patternAllowsWhitespace = declaration.pattern !== undefined && /\\s| /.test(declaration.pattern);
-  if (/\s/.test(value) && !patternAllowsWhitespace)
+  if (inUrl && /\s/.test(value) && !patternAllowsWhitespace)
     problems.push(['invalid_characters', 'contains whitespace']);
-  if (inHost && HOST_BREAKING.test(value)) {
+  // A value from the field's enum was written by the provider entry (ModMed's `host/path` environments).
+  if (inHost && HOST_BREAKING.test(value) && declaration.enum?.includes(value) !== true) {
     problems.push(['invalid_characters', 'contains a character not allowed in a host name']);
   }
   if (inHost && /[^\x20-\x7e]/.test(value))
     problems.push(['invalid_characters', 'contains non-ASCII characters']);
   // The pattern is used as written: the catalog's patterns carry their own anchors.
-  if (declaration.pattern !== undefined && !new RegExp(declaration.pattern).test(value)) {
+  // A pattern JavaScript cannot compile (Nango's freshteam entry has one) is not applied, never a 500.
+  const pattern = declaration.pattern === undefined ? undefined : compileFieldPattern(declaration.pattern);
+  if (pattern !== undefined && !pattern.test(value)) {
     problems.push(['invalid_format', 'does not match the expected pattern']);
   }
   const format = declaration.format && FORMATS[declaration.format];
@@ -175,4 +193,14 @@ function isHttpsUrl(value: string): boolean {
 
 function isStringOrBoolean(value: unknown): value is string | boolean {
   return typeof value === 'string' || typeof value === 'boolean';
+}
+
+/** `redirect_uri_metadata`: callback query values the provider declares as connection config (e.g. a merchant id). */
+export function callbackMetadata(provider: Provider, query: URLSearchParams): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const key of provider.redirect_uri_metadata ?? []) {
+    const value = query.get(key);
+    if (value !== null && value.length <= 1024) result[key] = value;
+  }
+  return result;
 }

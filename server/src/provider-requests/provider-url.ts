@@ -1,37 +1,19 @@
 /**
- * Filling provider templates (`${connectionConfig.subdomain}`, `${apiKey}`, `${base64(...)}`, `a || b`) with Nango's
- * semantics, and, for URL-valued templates, making sure an end user's value cannot move the request to another host.
+ * URL-valued provider templates (authorization, token, refresh, request and proxy base URLs): filled from the
+ * connection config so that an end user's value can never move the request to another host.
  */
 import type { FieldDeclaration } from '@latchkey/providers';
 import { LatchkeyError } from '@latchkey/schema';
-
-/** Values a template may refer to. */
-export interface TemplateValues {
-  connectionConfig?: Record<string, unknown>;
-  credentials?: Record<string, unknown>;
-}
-
-/** A filled template; `missing` lists the unresolved placeholders as written (`connectionConfig.subdomain`). */
-export interface InterpolationResult {
-  value: string;
-  missing: string[];
-}
-
-/**
- * Fills every placeholder it can and leaves the others literal. `${connectionConfig.x}` and `${credentials.x}` look
- * `x` up as a dot path, then as a flat key; a bare `${x}` is a credential (Nango's `${apiKey}`); `${base64(t)}` is
- * the base64 of `t` filled. Only strings and numbers are values. In `left || right`, the right side is used when the
- * left one has an unresolved placeholder.
- */
-export function interpolateTemplate(template: string, values: TemplateValues): InterpolationResult {
-  const operands = splitFallback(template);
-  const first = fill(operands[0], values);
-  if (operands[1] === undefined || first.missing.length === 0) return first;
-  const second = fill(operands[1], values);
-  return second.missing.length === 0
-    ? second
-    : { ...second, missing: unique([...first.missing, ...second.missing]) };
-}
+import {
+  configFieldOf,
+  fieldName,
+  fill,
+  parseTemplate,
+  resolveExpression,
+  splitFallback,
+  type TemplatePart,
+  unique,
+} from './template-interpolation';
 
 /** Options of {@link buildProviderUrl}. */
 export interface ProviderUrlOptions {
@@ -97,117 +79,6 @@ export function requiredFieldsOfTemplate(template: string): string[] {
   );
 }
 
-// --- template parsing and filling -------------------------------------------------------------------------------
-
-/** A template is text and placeholders; a placeholder keeps its trimmed inner expression. */
-type TemplatePart = string | { expression: string };
-
-function parseTemplate(template: string): TemplatePart[] {
-  const parts: TemplatePart[] = [];
-  let from = 0;
-  for (let start = template.indexOf('${'); start !== -1; start = template.indexOf('${', from)) {
-    const end = matchingBrace(template, start + 2);
-    if (end === -1) break;
-    if (start > from) parts.push(template.slice(from, start));
-    parts.push({ expression: template.slice(start + 2, end).trim() });
-    from = end + 1;
-  }
-  if (from < template.length) parts.push(template.slice(from));
-  return parts;
-}
-
-function matchingBrace(text: string, from: number): number {
-  let depth = 1;
-  for (let i = from; i < text.length; i++) {
-    if (text[i] === '{') depth++;
-    else if (text[i] === '}' && --depth === 0) return i;
-  }
-  return -1;
-}
-
-function splitFallback(template: string): [string] | [string, string] {
-  const at = template.indexOf('||');
-  if (at === -1) return [template];
-  return [template.slice(0, at).trim(), template.slice(at + 2).trim()];
-}
-
-function fill(template: string, values: TemplateValues): InterpolationResult {
-  let value = '';
-  const missing: string[] = [];
-  for (const part of parseTemplate(template)) {
-    if (typeof part === 'string') {
-      value += part;
-      continue;
-    }
-    const resolved = resolveExpression(part.expression, values);
-    if (typeof resolved === 'string') value += resolved;
-    else {
-      value += `\${${part.expression}}`;
-      missing.push(...resolved.missing);
-    }
-  }
-  return { value, missing };
-}
-
-function resolveExpression(expression: string, values: TemplateValues): string | { missing: string[] } {
-  const call = /^([A-Za-z_]\w*)\(([\s\S]*)\)$/.exec(expression);
-  if (call !== null) {
-    if (call[1] !== 'base64') return { missing: [expression] };
-    const inner = fill(call[2]!, values);
-    return inner.missing.length > 0 ? inner : Buffer.from(inner.value, 'utf8').toString('base64');
-  }
-  const field = configFieldOf(expression);
-  const found =
-    field !== undefined
-      ? lookUp(values.connectionConfig, field)
-      : lookUp(values.credentials, expression.replace(/^credentials\./, ''));
-  return found ?? { missing: [expression] };
-}
-
-function lookUp(source: Record<string, unknown> | undefined, path: string): string | undefined {
-  const found = valueAtPath(source, path, isScalar);
-  return isScalar(found) ? String(found) : undefined;
-}
-
-/**
- * The value at a dot path (`team.id`), or else under the flat key (Nango stores some keys with dots in them) when the
- * path gives nothing `accept`s. Own properties only, so `constructor` or `__proto__` find nothing.
- */
-export function valueAtPath(
-  source: Record<string, unknown> | undefined,
-  path: string,
-  accept: (value: unknown) => boolean = (value) => value !== undefined,
-): unknown {
-  let node: unknown = source;
-  for (const key of path.split('.')) {
-    node = isRecord(node) && Object.hasOwn(node, key) ? node[key] : undefined;
-  }
-  if (accept(node) || !isRecord(source) || !Object.hasOwn(source, path)) return node;
-  return source[path];
-}
-
-function isScalar(value: unknown): value is string | number {
-  return typeof value === 'string' || typeof value === 'number';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function configFieldOf(expression: string): string | undefined {
-  return expression.startsWith('connectionConfig.')
-    ? expression.slice('connectionConfig.'.length)
-    : undefined;
-}
-
-function fieldName(expression: string): string {
-  return configFieldOf(expression) ?? expression;
-}
-
-function unique(items: string[]): string[] {
-  return [...new Set(items)];
-}
-
 // --- URL templates ----------------------------------------------------------------------------------------------
 
 /** Where in the URL a piece sits. `base` is a placeholder standing for the whole scheme-and-host prefix. */
@@ -221,6 +92,8 @@ const ONE_LABEL = new RegExp(`^${LABEL}$`);
 const HOSTNAME = new RegExp(`^(?=[^:]{1,253}(?::|$))${LABEL}(?:\\.${LABEL})*$`);
 const HOSTNAME_AND_PORT = new RegExp(`^(?=[^:]{1,253}(?::|$))${LABEL}(?:\\.${LABEL})*(?::\\d{1,5})?$`);
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+/** The path part of a provider-written host value: unreserved characters and slashes only. */
+const ENUM_PATH = /\/[A-Za-z0-9._~/-]*$/;
 
 /** A DNS host name of ASCII labels (letters, digits, inner dashes), at most 253 characters; no port, no IP forms. */
 export function isHostname(value: string): boolean {
@@ -291,9 +164,15 @@ function fillUrl(operand: string, config: Record<string, string>, options: Provi
       const next = pieces[1];
       text += next && 'text' in next && next.text.startsWith('/') ? value.replace(/\/+$/, '') : value;
     } else if (piece.zone === 'host') {
-      checkHostValue(field, value, piece.span, options.fields?.[field]);
+      const declaration = options.fields?.[field];
+      // An enum value was written by the provider entry, not the end user: it may carry a path after the host
+      // (ModMed's `stage.ema-api.com/ema-dev`). The host part is still checked, and only it counts as the host.
+      const enumPath =
+        piece.span === 'host-and-port' && declaration?.enum?.includes(value) ? ENUM_PATH.exec(value) : null;
+      const hostValue = enumPath === null ? value : value.slice(0, enumPath.index);
+      checkHostValue(field, hostValue, piece.span, declaration);
       text += value;
-      host += value.replace(/:\d+$/, '');
+      host += hostValue.replace(/:\d+$/, '');
     } else if (piece.zone === 'port') {
       if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
         throw invalidField(field, 'is not a valid port', 'invalid_port');
