@@ -26,6 +26,17 @@ export const startOAuthFlowInputSchema = sessionFlowBase
 export const apiKeyFlowInputSchema = sessionFlowBase.extend(apiKeyAuthInputSchema.shape).strict();
 export const basicFlowInputSchema = sessionFlowBase.extend(basicAuthInputSchema.shape).strict();
 
+/**
+ * Any one-request mode (API_KEY, BASIC, OAUTH2_CC, TWO_STEP, JWT, SIGNATURE, BILL, TBA, AWS_SIGV4, NONE): the
+ * credentials are the body Nango's endpoint for that mode takes, checked with that mode's schema.
+ */
+export const credentialsFlowInputSchema = sessionFlowBase
+  .extend({
+    authMode: z.string().min(1).max(32),
+    credentials: z.record(z.string().max(255), z.unknown()).optional(),
+  })
+  .strict();
+
 export const startedOAuthFlowSchema = z.object({
   /** Where to send the user's browser: the provider's authorization page. */
   url: z.string(),

@@ -228,6 +228,35 @@ describe.each(databaseKinds())('GraphQL access and errors (%s)', (kind) => {
     });
     const empty = await graphqlData(t, submit, { integration: 'keys', apiKey: '' }, token);
     expect(empty.connectWithApiKey.__typename).toBe('InvalidInputError');
+
+    // Any one-request mode through one mutation: the mode's own schema checks the credentials.
+    const generic = /* GraphQL */ `
+      mutation($integration: String!, $authMode: String!, $credentials: JSON) {
+        connectWithCredentials(integration: $integration, authMode: $authMode, credentials: $credentials) {
+          __typename
+          ... on ConnectedPayload { providerConfigKey connectionId }
+          ... on Error { code message }
+        }
+      }
+    `;
+    const viaGeneric = await graphqlData(
+      t,
+      generic,
+      { integration: 'keys', authMode: 'API_KEY', credentials: { apiKey: 'sk-live-2' } },
+      token,
+    );
+    expect(viaGeneric.connectWithCredentials).toMatchObject({
+      __typename: 'ConnectedPayload',
+      providerConfigKey: 'keys',
+    });
+    const badCredentials = await graphqlData(
+      t,
+      generic,
+      { integration: 'keys', authMode: 'API_KEY', credentials: { apiKey: 'x', extra: 1 } },
+      token,
+    );
+    expect(badCredentials.connectWithCredentials).toMatchObject({ code: 'invalid_body' });
+    expect(badCredentials.connectWithCredentials.message).toContain('credentials');
     const asKey = await graphql(t, submit, { integration: 'keys', apiKey: 'x' });
     expect(asKey.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     // No key, token or password in the logs.

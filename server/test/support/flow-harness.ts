@@ -29,6 +29,12 @@ export interface FlowHarness extends AsyncDisposable {
   registerProvider(definition: Record<string, unknown>): Promise<void>;
   /** `POST /integrations`; throws unless 200. */
   createIntegration(body: Record<string, unknown>): Promise<void>;
+  /** {@link registerProvider}, then {@link createIntegration} of it as `uniqueKey`, with `integration`'s fields. */
+  registerIntegration(
+    uniqueKey: string,
+    definition: Record<string, unknown>,
+    integration?: Record<string, unknown>,
+  ): Promise<void>;
 }
 
 export async function startFlowHarness(
@@ -104,7 +110,7 @@ export async function startFlowHarness(
   });
   if (integration.status !== 200) throw new Error(`integration creation failed: ${await integration.text()}`);
 
-  return {
+  const harness: FlowHarness = {
     t,
     url,
     oidc,
@@ -116,6 +122,10 @@ export async function startFlowHarness(
     async createIntegration(body) {
       const response = await api('/integrations', { method: 'POST', json: body });
       if (response.status !== 200) throw new Error(`integration creation failed: ${await response.text()}`);
+    },
+    async registerIntegration(uniqueKey, definition, integration = {}) {
+      await harness.registerProvider(definition);
+      await harness.createIntegration({ unique_key: uniqueKey, provider: definition.name, ...integration });
     },
     async createSession(body = { end_user: { id: 'user-1', email: 'user@example.com' } }) {
       const response = await api('/connect/sessions', { method: 'POST', json: body });
@@ -145,4 +155,5 @@ export async function startFlowHarness(
       await t[Symbol.asyncDispose]();
     },
   };
+  return harness;
 }

@@ -165,6 +165,35 @@ describe.each(databaseKinds())('tRPC procedures (%s)', (kind) => {
     });
     expect(stored).toEqual({ type: 'API_KEY', apiKey: 'sk-live-widget' });
 
+    // The generic one-request flow takes any direct mode's body, checked with that mode's own schema.
+    const generic = await widget.flows.submitCredentials.mutate({
+      integration: 'trpc-keyed',
+      authMode: 'API_KEY',
+      credentials: { apiKey: 'sk-live-generic' },
+    });
+    expect(
+      await client.connections.credentials.query({
+        connectionId: generic.connectionId,
+        providerConfigKey: 'trpc-keyed',
+      }),
+    ).toEqual({ type: 'API_KEY', apiKey: 'sk-live-generic' });
+    const badBody = await failure(
+      widget.flows.submitCredentials.mutate({
+        integration: 'trpc-keyed',
+        authMode: 'API_KEY',
+        credentials: { apiKey: '' },
+      }),
+    );
+    expect(badBody).toMatchObject({ httpStatus: 400, errorCode: 'invalid_body' });
+    const wrongMode = await failure(
+      widget.flows.submitCredentials.mutate({
+        integration: 'trpc-keyed',
+        authMode: 'BASIC',
+        credentials: { username: 'u', password: 'p' },
+      }),
+    );
+    expect(wrongMode).toMatchObject({ httpStatus: 400, errorCode: 'invalid_auth_mode' });
+
     const refused = await failure(widget.connections.list.query({}));
     expect(refused).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403, errorCode: 'forbidden' });
     const notAllowed = await failure(widget.flows.startOAuth.mutate({ integration: 'trpc-github-x' }));

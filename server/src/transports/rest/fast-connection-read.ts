@@ -53,6 +53,7 @@ export function createFastConnectionRead(deps: { services: Services; logger: Log
       const connection = await services.connections.get(auth, connectionId, query.provider_config_key, {
         forceRefresh: query.force_refresh === true,
         includeRefreshToken: query.refresh_token === true,
+        refreshGithubAppJwtToken: query.refresh_github_app_jwt_token === true,
       });
       body = JSON.stringify(connection);
     } catch (error) {

@@ -16,6 +16,7 @@ import { requestContext } from './middleware/request-context';
 import { secretKeyAuth } from './middleware/secret-key-auth';
 import { openApiRoutes } from './openapi/openapi.routes';
 import type { RestEnv } from './rest-env';
+import { appAuthRoutes } from './routes/app-auth.routes';
 import { authFlowRoutes } from './routes/auth-flows.routes';
 import { connectSessionEventRoutes } from './routes/connect-session-events.routes';
 import { connectSessionRoutes, connectSessionSelfRoutes } from './routes/connect-sessions.routes';
@@ -87,7 +88,7 @@ export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
   app.route('/', logoRoutes(deps.catalog));
   app.route('/', openApiRoutes());
 
-  const body = jsonBody(deps.bodyLimit);
+  const body = jsonBody(deps.bodyLimit, { yamlPaths: ['/providers/import'] });
   for (const group of JSON_GROUPS) {
     app.use(group, body);
     app.use(`${group}/*`, body);
@@ -105,6 +106,7 @@ export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
   app.route('/', hostedConnectRoutes());
   app.route('/', dashboardRoutes());
   app.route('/', authFlowRoutes(deps.services));
+  app.route('/', appAuthRoutes(deps.services));
   app.route('/', operatorOidcRoutes(deps.services));
   app.route('/', connectionRoutes(deps.services));
   app.route('/', connectionAdminRoutes(deps.services));

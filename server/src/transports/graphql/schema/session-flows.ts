@@ -3,7 +3,10 @@
  * or submit API key or basic credentials. The flows are REST's (`/oauth/connect`, `/api-auth/*`), with the session
  * token taken from the request's authentication instead of the query string.
  */
+
+import type { AuthMode } from '@latchkey/providers';
 import { apiKeyAuthInputSchema, basicAuthInputSchema } from '@latchkey/schema';
+import { parseDirectInput } from '../../../auth-flows/direct-flows';
 import type { FlowQuery } from '../../../auth-flows/flow-request';
 import { builder } from '../builder';
 import { type GraphqlContext, sessionCaller } from '../graphql-context';
@@ -93,5 +96,30 @@ builder.mutationField('connectWithBasic', (t) =>
         username: args.username,
         password: args.password,
       }),
+  }),
+);
+
+builder.mutationField('connectWithCredentials', (t) =>
+  t.field({
+    type: ConnectedPayload,
+    authScopes: { connectSession: true },
+    description:
+      'Any auth mode that completes in one request (API_KEY, BASIC, OAUTH2_CC, TWO_STEP, JWT, SIGNATURE, BILL, TBA, ' +
+      'AWS_SIGV4, NONE): `credentials` is the body Nango’s endpoint for that mode takes. The provider checks them ' +
+      'where it can before the connection is saved.',
+    errors: { types: FLOW_ERRORS },
+    args: {
+      integration: t.arg.string({ required: true }),
+      authMode: t.arg.string({ required: true, description: 'The integration’s auth mode, e.g. TWO_STEP.' }),
+      credentials: t.arg({ type: 'JSON', required: false }),
+      connectionConfig: t.arg({ type: 'JSON', required: false, description: connectionConfigDescription }),
+    },
+    resolve: (_root, args, context) =>
+      context.services.authFlows.connectDirect(
+        args.authMode as AuthMode,
+        args.integration,
+        flowQuery(context, args.connectionConfig),
+        parseDirectInput(args.authMode, args.credentials ?? undefined),
+      ),
   }),
 );

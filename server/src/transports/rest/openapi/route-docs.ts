@@ -3,6 +3,7 @@
  * here fails `server/test/openapi.test.ts`; add its entry to the file of its domain in `docs/`.
  */
 import { activityDocs } from './docs/activity.docs';
+import { appAuthDocs } from './docs/app-auth.docs';
 import { authFlowDocs } from './docs/auth-flows.docs';
 import { connectSessionDocs } from './docs/connect-sessions.docs';
 import { connectionDocs } from './docs/connections.docs';
@@ -17,6 +18,7 @@ export const ROUTE_DOCS: RouteDocs = {
   ...connectionDocs,
   ...connectSessionDocs,
   ...authFlowDocs,
+  ...appAuthDocs,
   ...environmentDocs,
   ...activityDocs,
   ...platformDocs,

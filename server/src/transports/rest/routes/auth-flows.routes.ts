@@ -3,26 +3,22 @@
  * session token or a public key in the query. Errors on `/oauth/connect` answer directly (HTML, or JSON when asked)
  * and never redirect to the provider.
  */
-import {
-  apiKeyAuthInputSchema,
-  basicAuthInputSchema,
-  clientCredentialsAuthInputSchema,
-  LatchkeyError,
-  uniqueKeySchema,
-} from '@latchkey/schema';
+import { type LatchkeyError, uniqueKeySchema } from '@latchkey/schema';
 import { type Context, Hono } from 'hono';
 import { asLatchkeyError } from '../../../auth-flows/auth-flow.service';
 import { renderCallbackPage } from '../../../auth-flows/callback-page';
 import { flowQuerySchema } from '../../../auth-flows/flow-request';
 import { checkReturnUrl, LATCHKEY_NONCE_PATTERN, returnRedirectUrl } from '../../../auth-flows/return-url';
+import { directEndpoints } from '../../../auth-modes/registry';
 import type { Services } from '../../../services';
 import { readBody, readParam, readQuery } from '../request-input';
 import type { RestEnv } from '../rest-env';
+import { answerCallback, backToApp, callbackPage, wantsJson } from './callback-response';
 
 export function authFlowRoutes(services: Services) {
   const { authFlows } = services;
   const integrationKey = (c: Context<RestEnv>) => readParam(c, 'integration', uniqueKeySchema);
-  return new Hono<RestEnv>({ strict: false })
+  const app = new Hono<RestEnv>({ strict: false })
     .get('/oauth/connect/:integration', async (c) => {
       const openerOrigin = openerOriginOf(c);
       const requestOrigin = requestOriginOf(c);
@@ -37,46 +33,18 @@ export function authFlowRoutes(services: Services) {
       }
     })
     .get('/oauth/callback', async (c) => {
-      const query = new URL(c.req.url).searchParams;
-      const result = await authFlows.completeCallback(query);
-      if (wantsJson(c)) {
-        return result.ok
-          ? c.json({ providerConfigKey: result.providerConfigKey, connectionId: result.connectionId })
-          : c.json(result.error!.toBody(), result.error!.status as 400);
-      }
-      if (result.returnUrl !== undefined) {
-        const outcome =
-          result.ok && result.connectionId !== undefined && result.providerConfigKey !== undefined
-            ? {
-                ok: true as const,
-                connectionId: result.connectionId,
-                providerConfigKey: result.providerConfigKey,
-              }
-            : { ok: false as const, error: result.error ?? new LatchkeyError('server_error') };
-        return backToApp(c, returnRedirectUrl(result.returnUrl, result.latchkeyNonce, outcome));
-      }
-      return page(c, renderCallbackPage(result));
-    })
-    .post('/oauth2/auth/:integration', async (c) => {
-      const body = readBody(
-        c,
-        clientCredentialsAuthInputSchema.optional().transform((b) => b ?? {}),
-      );
-      return c.json(
-        await authFlows.connectClientCredentials(integrationKey(c), readQuery(c, flowQuerySchema), body),
-      );
-    })
-    .post('/api-auth/api-key/:integration', async (c) => {
-      const body = readBody(c, apiKeyAuthInputSchema);
-      return c.json(await authFlows.connectApiKey(integrationKey(c), readQuery(c, flowQuerySchema), body));
-    })
-    .post('/api-auth/basic/:integration', async (c) => {
-      const body = readBody(c, basicAuthInputSchema);
-      return c.json(await authFlows.connectBasic(integrationKey(c), readQuery(c, flowQuerySchema), body));
-    })
-    .post('/auth/unauthenticated/:integration', async (c) => {
-      return c.json(await authFlows.connectUnauthenticated(integrationKey(c), readQuery(c, flowQuerySchema)));
+      return answerCallback(c, await authFlows.completeCallback(new URL(c.req.url).searchParams));
     });
+  // Nango's one-request endpoints, one per auth mode (`/api-auth/api-key`, `/auth/two-step`, …), from the registry.
+  for (const { path, mode } of directEndpoints()) {
+    app.post(`${path}/:integration`, async (c) => {
+      const body = readBody(c, mode.flow.input);
+      return c.json(
+        await authFlows.connectDirect(mode.mode, integrationKey(c), readQuery(c, flowQuerySchema), body),
+      );
+    });
+  }
+  return app;
 }
 
 function flowErrorResponse(
@@ -99,7 +67,7 @@ function flowErrorResponse(
       // not acceptable: the error page below
     }
   }
-  return page(
+  return callbackPage(
     c,
     renderCallbackPage({
       ok: false,
@@ -110,25 +78,6 @@ function flowErrorResponse(
       connectionId: undefined,
     }),
   );
-}
-
-/** 303 to the app's return URL (redirect mode); no referrer, so the callback's query never leaves in a header. */
-function backToApp(c: Context<RestEnv>, target: URL): Response {
-  c.header('Cache-Control', 'no-store');
-  c.header('Referrer-Policy', 'no-referrer');
-  return c.redirect(target.href, 303);
-}
-
-function page(c: Context<RestEnv>, rendered: { status: number; html: string; csp: string }): Response {
-  c.header('Content-Security-Policy', rendered.csp);
-  c.header('Cache-Control', 'no-store');
-  c.header('Referrer-Policy', 'no-referrer');
-  return c.html(rendered.html, rendered.status as 200);
-}
-
-function wantsJson(c: Context<RestEnv>): boolean {
-  const accept = c.req.header('accept') ?? '';
-  return /application\/json/i.test(accept) && !/text\/html/i.test(accept);
 }
 
 /** The origin of the page that made this request, as the browser reports it (never a query value). */

@@ -28,6 +28,7 @@ export function connectionRoutes(services: Services) {
         await services.connections.get(c.get('auth'), connectionId, query.provider_config_key, {
           forceRefresh: query.force_refresh === true,
           includeRefreshToken: query.refresh_token === true,
+          refreshGithubAppJwtToken: query.refresh_github_app_jwt_token === true,
         }),
       );
     },

@@ -2,13 +2,17 @@
  * Flows a widget starts with its connect session token: an OAuth authorization URL to open, or API key and basic
  * credentials submitted directly. The flow services are REST's; the token travels as REST's flow query carries it.
  */
+
+import type { AuthMode } from '@latchkey/providers';
 import {
   apiKeyFlowInputSchema,
   authSuccessSchema,
   basicFlowInputSchema,
+  credentialsFlowInputSchema,
   startedOAuthFlowSchema,
   startOAuthFlowInputSchema,
 } from '@latchkey/schema';
+import { parseDirectInput } from '../../../auth-flows/direct-flows';
 import { router, sessionProcedure } from '../trpc';
 
 export const authFlowsRouter = router({
@@ -46,6 +50,18 @@ export const authFlowsRouter = router({
         input.integration,
         { connect_session_token: ctx.sessionToken, params: input.params },
         { username: input.username, password: input.password },
+      ),
+    ),
+  /** Every one-request mode, with the credentials Nango's endpoint for that mode takes. */
+  submitCredentials: sessionProcedure
+    .input(credentialsFlowInputSchema)
+    .output(authSuccessSchema)
+    .mutation(({ ctx, input }) =>
+      ctx.services.authFlows.connectDirect(
+        input.authMode as AuthMode,
+        input.integration,
+        { connect_session_token: ctx.sessionToken, params: input.params },
+        parseDirectInput(input.authMode, input.credentials),
       ),
     ),
 });

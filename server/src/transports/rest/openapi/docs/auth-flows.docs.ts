@@ -2,15 +2,10 @@
  * The public flow endpoints the frontend SDK and the Connect UI call (compat doc 3.4, 4.1): authenticated by a
  * connect session token or the environment's public key in the query, never by the secret key.
  */
-import {
-  apiKeyAuthInputSchema,
-  authSuccessSchema,
-  basicAuthInputSchema,
-  clientCredentialsAuthInputSchema,
-  uniqueKeySchema,
-} from '@latchkey/schema';
+import { authSuccessSchema, uniqueKeySchema } from '@latchkey/schema';
 import { z } from 'zod';
 import { flowQuerySchema } from '../../../../auth-flows/flow-request';
+import { directEndpoints } from '../../../../auth-modes/registry';
 import { jsonResponse, type RouteDoc, type RouteDocs } from '../route-doc';
 
 const integration = { integration: uniqueKeySchema };
@@ -70,11 +65,11 @@ export const authFlowDocs: RouteDocs = {
     },
     errors: [400],
   },
-  'POST /oauth2/auth/:integration': directFlow(
-    'Connect with OAuth 2.0 client credentials',
-    clientCredentialsAuthInputSchema.optional(),
+  // One per auth mode that completes in one request, as the registry routes them.
+  ...Object.fromEntries(
+    directEndpoints().map(({ path, mode }) => [
+      `POST ${path}/:integration`,
+      directFlow(mode.flow.summary ?? `Connect a ${mode.mode} integration`, mode.flow.input),
+    ]),
   ),
-  'POST /api-auth/api-key/:integration': directFlow('Connect with an API key', apiKeyAuthInputSchema),
-  'POST /api-auth/basic/:integration': directFlow('Connect with basic credentials', basicAuthInputSchema),
-  'POST /auth/unauthenticated/:integration': directFlow('Connect without credentials', undefined),
 };
