@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../providers/src/catalog';
-import { validateConnectionConfig } from '../../server/src/auth-flows/connection-config';
+import { validateConnectionConfig } from '../../server/src/provider-requests/connection-config';
 import type { FieldDeclaration } from '../src/core/types';
 import {
   configFieldProblem,
@@ -37,8 +37,9 @@ const SAMPLES = [
   'acme/evil',
   'ünïcode',
 ];
-// Checks the server makes only for values placed in a URL's host, which the session's field list does not say.
-const HOST_ONLY = new Set([
+// Checks the server makes only for values placed in a URL (or its host), which the session's field list does not say.
+const URL_ONLY = new Set([
+  'contains whitespace',
   'contains a character not allowed in a host name',
   'contains non-ASCII characters',
 ]);
@@ -54,7 +55,7 @@ function serverAccepts(
   } catch (error) {
     const errors = (error as { errors?: Array<{ message: string }> }).errors;
     if (errors === undefined) throw error;
-    return errors.every((problem) => HOST_ONLY.has(problem.message));
+    return errors.every((problem) => URL_ONLY.has(problem.message));
   }
 }
 
@@ -90,7 +91,9 @@ describe('connection config checks', () => {
     expect(configFieldProblem('', subdomain)).toBe('missing');
     expect(configFieldProblem('', { ...subdomain, optional: true })).toBeUndefined();
     expect(configFieldProblem('', { ...subdomain, default_value: 'eu' })).toBeUndefined();
-    expect(configFieldProblem('two words', subdomain)).toBe('invalid_characters');
+    expect(configFieldProblem('two words', subdomain)).toBe('invalid_format');
+    expect(configFieldProblem('tab\there', subdomain)).toBe('invalid_characters');
+    expect(configFieldProblem('GET /v1/apps', { ...subdomain, pattern: undefined })).toBeUndefined();
     expect(configFieldProblem('under_score', subdomain)).toBe('invalid_format');
     expect(configFieldProblem('x'.repeat(1025), subdomain)).toBe('too_long');
     expect(configFieldProblem(' acme ', subdomain)).toBeUndefined();
@@ -112,6 +115,18 @@ describe('form rules', () => {
     expect(credentialFieldProblem('', { ...apiKey, optional: true })).toBeUndefined();
   });
 
+  it("checks a credential's format and values, and lets a private key be long", () => {
+    const id: FieldDeclaration = { type: 'string', title: 'Secret ID', description: 'd', format: 'uuid' };
+    expect(credentialFieldProblem('not-a-uuid', id)).toBe('invalid_format');
+    expect(credentialFieldProblem('550e8400-e29b-41d4-a716-446655440000', id)).toBeUndefined();
+    const region: FieldDeclaration = { type: 'string', title: 'R', description: 'd', enum: ['eu', 'us'] };
+    expect(credentialFieldProblem('ap', region)).toBe('invalid_enum_value');
+    const key: FieldDeclaration = { type: 'string', title: 'Private key', description: 'd', secret: true };
+    const pem = `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(1600)}\n-----END PRIVATE KEY-----`;
+    expect(credentialFieldProblem(pem, key)).toBeUndefined();
+    expect(credentialFieldProblem('A'.repeat(16385), key)).toBe('too_long');
+  });
+
   it('checks only visible fields, in declared order', () => {
     const fields: Record<string, FieldDeclaration> = {
       region: { type: 'string', title: 'Region', description: 'd', enum: ['eu', 'other'], order: 2 },
@@ -128,7 +143,7 @@ describe('form rules', () => {
     expect(isFieldVisible(fields.host!, { region: 'eu' })).toBe(false);
     expect(validateForm(fields, { apiKey }, { region: 'eu' })).toEqual({ apiKey: 'missing' });
     expect(validateForm(fields, { apiKey }, { region: 'other', host: 'bad host', apiKey: 'sk_x' })).toEqual({
-      host: 'invalid_characters',
+      host: 'invalid_format',
     });
   });
 });

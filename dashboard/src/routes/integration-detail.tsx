@@ -7,11 +7,12 @@ import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { completeRedirect } from '../../../widget/src/core/redirect';
 import { useTRPC } from '../api/trpc';
+import { AppSetupUrlField } from '../components/integrations/app-setup-url-field';
 import { CallbackUrlField } from '../components/integrations/callback-url-field';
 import { DeleteIntegrationDialog } from '../components/integrations/delete-integration-dialog';
 import { IntegrationHeader } from '../components/integrations/integration-header';
 import { IntegrationSettingsForm } from '../components/integrations/integration-settings-form';
-import { authModeOf, usesOAuthClient } from '../components/integrations/provider-view';
+import { authModeOf, usesAppSetupUrl, usesCallbackUrl } from '../components/integrations/provider-view';
 import { publicUrlFromLogo } from '../components/integrations/public-url';
 import { RecentConnections } from '../components/integrations/recent-connections';
 import { ShareConnectLinkButton } from '../components/integrations/share-connect-link-button';
@@ -69,7 +70,8 @@ export function IntegrationDetailPage() {
 
   const data = integration.data;
   const authMode = provider.data ? authModeOf(provider.data) : undefined;
-  const oauth = authMode !== undefined && usesOAuthClient(authMode);
+  const callback = authMode !== undefined && usesCallbackUrl(authMode);
+  const appSetup = authMode !== undefined && usesAppSetupUrl(authMode);
   const baseUrl = publicUrlFromLogo(provider.data?.logo_url ?? data.logo) ?? window.location.origin;
 
   return (
@@ -103,7 +105,7 @@ export function IntegrationDetailPage() {
         />
       ) : null}
       <div className="stack" style={{ gap: 'var(--space-5)' }}>
-        {oauth ? (
+        {callback ? (
           <Card>
             <CardHeader
               title="Callback URL"
@@ -111,6 +113,17 @@ export function IntegrationDetailPage() {
             />
             <CardBody>
               <CallbackUrlField env={env} logoUrl={provider.data?.logo_url ?? data.logo} />
+            </CardBody>
+          </Card>
+        ) : null}
+        {appSetup ? (
+          <Card>
+            <CardHeader
+              title="Setup URL"
+              description="Where GitHub sends users after they install your app."
+            />
+            <CardBody>
+              <AppSetupUrlField logoUrl={provider.data?.logo_url ?? data.logo} />
             </CardBody>
           </Card>
         ) : null}

@@ -7,11 +7,13 @@ import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTRPC } from '../api/trpc';
+import { AppSetupUrlField } from '../components/integrations/app-setup-url-field';
 import { CallbackUrlField } from '../components/integrations/callback-url-field';
 import { IntegrationCreateForm } from '../components/integrations/integration-create-form';
+import { settingsSummary } from '../components/integrations/integration-settings-spec';
 import { ProviderCatalog } from '../components/integrations/provider-catalog';
 import { ProviderSummary } from '../components/integrations/provider-summary';
-import { authModeOf, usesOAuthClient } from '../components/integrations/provider-view';
+import { authModeOf, usesAppSetupUrl, usesCallbackUrl } from '../components/integrations/provider-view';
 import { useProviders } from '../components/integrations/use-providers';
 import { PageHeader } from '../components/layout/page-header';
 import { Card, CardBody, CardHeader } from '../components/ui/card';
@@ -120,17 +122,13 @@ function NewIntegration({ env, name }: { env: string; name: string }) {
       </>
     );
   }
-  const oauth = usesOAuthClient(authModeOf(provider.data));
+  const authMode = authModeOf(provider.data);
   return (
     <>
       <PageHeader
         eyebrow={<Breadcrumb env={env} />}
         title={`New ${provider.data.display_name} integration`}
-        description={
-          oauth
-            ? 'Register the callback URL with the provider, then paste your OAuth app’s client ID and secret.'
-            : 'End users of this provider bring their own credentials; the integration only needs an ID.'
-        }
+        description={settingsSummary(authMode, provider.data)}
       />
       <div className="int-layout int-layout-2">
         <Card>
@@ -150,7 +148,7 @@ function NewIntegration({ env, name }: { env: string; name: string }) {
               <ProviderSummary provider={provider.data} />
             </CardBody>
           </Card>
-          {oauth ? (
+          {usesCallbackUrl(authMode) ? (
             <Card>
               <CardHeader
                 title="Callback URL"
@@ -158,6 +156,17 @@ function NewIntegration({ env, name }: { env: string; name: string }) {
               />
               <CardBody>
                 <CallbackUrlField env={env} logoUrl={provider.data.logo_url} />
+              </CardBody>
+            </Card>
+          ) : null}
+          {usesAppSetupUrl(authMode) ? (
+            <Card>
+              <CardHeader
+                title="Setup URL"
+                description="Where GitHub sends users after they install your app."
+              />
+              <CardBody>
+                <AppSetupUrlField logoUrl={provider.data.logo_url} />
               </CardBody>
             </Card>
           ) : null}

@@ -15,4 +15,5 @@ export const WIDGET_ERROR_CODES = {
   network: 'network_error',
   invalidResponse: 'invalid_response',
   redirectMismatch: 'redirect_nonce_mismatch',
+  unsupportedAuthMode: 'unsupported_auth_mode',
 } as const;

@@ -1,4 +1,5 @@
 /** The session-scoped REST calls the widget makes, and the URLs of the flow endpoints. */
+import { directPath, requestBody } from './auth-modes';
 import { ConnectError, WIDGET_ERROR_CODES } from './connect-error';
 import type { ConnectResult, ConnectSessionInfo, CredentialsInput } from './types';
 
@@ -60,19 +61,7 @@ export async function fetchSession(
   return (await readJson<{ data: ConnectSessionInfo }>(response)).data;
 }
 
-const DIRECT_PATHS: Record<string, string> = {
-  API_KEY: '/api-auth/api-key/',
-  BASIC: '/api-auth/basic/',
-  NONE: '/auth/unauthenticated/',
-  OAUTH2_CC: '/oauth2/auth/',
-};
-
-/** True for auth modes that complete in one request (no popup). */
-export function isDirectMode(authMode: string): boolean {
-  return Object.hasOwn(DIRECT_PATHS, authMode);
-}
-
-/** Posts typed credentials (or nothing) to the one-request flow endpoint of the auth mode. */
+/** Posts the typed credentials (or nothing) to the one-request endpoint of the auth mode, in Nango's body shape. */
 export async function connectDirect(
   baseUrl: string,
   sessionToken: string,
@@ -80,18 +69,25 @@ export async function connectDirect(
   authMode: string,
   connectionConfig: Record<string, string> | undefined,
   credentials: CredentialsInput | undefined,
+  assertionOption?: Record<string, string>,
 ): Promise<ConnectResult> {
-  const url = flowUrl(
-    baseUrl,
-    `${DIRECT_PATHS[authMode]}${encodeURIComponent(integration)}`,
-    sessionToken,
-    connectionConfig,
-  );
+  const path = directPath(authMode);
+  if (path === undefined) throw unsupportedAuthMode(authMode);
+  const body = requestBody(authMode, credentials, assertionOption);
+  const url = flowUrl(baseUrl, `${path}${encodeURIComponent(integration)}`, sessionToken, connectionConfig);
   const response = await send(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    ...(credentials ? { body: JSON.stringify(credentials) } : {}),
+    ...(body ? { body: JSON.stringify(body) } : {}),
   });
-  const body = await readJson<{ connectionId: string; providerConfigKey: string }>(response);
-  return { connectionId: body.connectionId, integration: body.providerConfigKey };
+  const answer = await readJson<{ connectionId: string; providerConfigKey: string }>(response);
+  return { connectionId: answer.connectionId, integration: answer.providerConfigKey };
+}
+
+/** The error for a mode Latchkey cannot connect yet (MCP), or one it does not know. */
+export function unsupportedAuthMode(authMode: string): ConnectError {
+  return new ConnectError(
+    WIDGET_ERROR_CODES.unsupportedAuthMode,
+    `Connecting with auth mode ${authMode} is not available yet.`,
+  );
 }

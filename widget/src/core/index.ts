@@ -1,4 +1,12 @@
 /** `@latchkey/widget/core`: the framework-free part (no React), small enough to drop into any frontend. */
+export {
+  assertionFields,
+  credentialFields,
+  type FlowKind,
+  flowOf,
+  guessAuthMode,
+  requestBody,
+} from './auth-modes';
 export { connect } from './connect';
 export { ConnectError } from './connect-error';
 export { fetchSession } from './http';

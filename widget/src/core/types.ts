@@ -16,6 +16,11 @@ export interface FieldDeclaration {
   optional?: boolean;
   doc_section?: string;
   default_value?: string;
+  /** Filled by the server (never asked). */
+  automated?: boolean;
+  /** Not shown; its `default_value` is sent as it is. */
+  hidden?: boolean;
+  warnings?: Record<string, string>;
   visible_when?: { field: string; equals: string };
 }
 
@@ -30,6 +35,8 @@ export interface SessionIntegration {
   docs_connect: string | null;
   connection_config: Record<string, FieldDeclaration>;
   credentials: Record<string, FieldDeclaration>;
+  /** TWO_STEP entries that sign an assertion: its inputs (a private key), sent as `assertionOption`. */
+  assertion_option?: Record<string, FieldDeclaration>;
 }
 
 export interface ConnectSessionInfo {
@@ -61,8 +68,12 @@ export interface ConnectResult {
 
 export type ConnectMode = 'popup' | 'redirect';
 
-/** Credentials typed by the end user: `{apiKey}` for API key, `{username, password}` for basic. */
-export type CredentialsInput = { apiKey: string } | { username: string; password: string };
+/**
+ * Credentials typed by the end user, under the names the provider declares: `{apiKey}`, `{username, password}`,
+ * `{client_id, client_secret}`, `{token_id, token_secret}`, `{role_arn}`, a TWO_STEP or JWT provider's own fields.
+ * `type` may name the auth mode, as in Nango's SDK; a JWT key in two parts may be given as `{id, secret}`.
+ */
+export type CredentialsInput = Record<string, string | { id: string; secret: string }>;
 
 export interface ConnectOptions {
   sessionToken: string;
@@ -71,7 +82,12 @@ export interface ConnectOptions {
   baseUrl?: string;
   connectionConfig?: Record<string, string>;
   credentials?: CredentialsInput;
-  /** The provider's auth mode; guessed from `credentials` when absent (none given: OAuth). */
+  /** TWO_STEP: the inputs of the entry's signed assertion (`assertion_option`), as Nango's SDK sends them. */
+  assertionOption?: Record<string, string>;
+  /**
+   * The provider's auth mode (`SessionIntegration.auth_mode`); guessed from `credentials` when absent: their `type`,
+   * else the mode whose usual fields they hold (none given: OAuth).
+   */
   authMode?: string;
   mode?: ConnectMode;
   /** Where a redirect flow comes back to. Default: the current page. */

@@ -1,6 +1,6 @@
 /**
  * Checks a form's values before submit, with the same rules the server applies to connection config
- * (`server/src/auth-flows/connection-config.ts`): length, control characters, whitespace, the declared pattern,
+ * (`server/src/provider-requests/connection-config.ts`): length, control characters, whitespace, the declared pattern,
  * format and enum. The server stays the authority; this saves the end user a round trip. Kept apart from
  * `@latchkey/schema` on purpose: importing it would pull zod into the widget bundle.
  */
@@ -14,6 +14,8 @@ export type FieldProblem =
   | 'invalid_enum_value';
 
 const MAX_LENGTH = 1024;
+/** Credentials may be PEM private keys (JWT, TWO_STEP assertions), far longer than a connection-config value. */
+const MAX_CREDENTIAL_LENGTH = 16384;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
@@ -45,8 +47,8 @@ export function configFieldProblem(value: string, declaration: FieldDeclaration)
   if (trimmed === '') return isRequired(declaration) ? 'missing' : undefined;
   if (trimmed.length > MAX_LENGTH) return 'too_long';
   if (CONTROL_CHARACTERS.test(trimmed)) return 'invalid_characters';
-  const patternAllowsWhitespace = declaration.pattern !== undefined && /\\s| /.test(declaration.pattern);
-  if (/\s/.test(trimmed) && !patternAllowsWhitespace) return 'invalid_characters';
+  // Whitespace inside a value is refused by the server only where the value goes into a URL, which the session's
+  // field list does not say: the declared pattern or format catches it for the fields that forbid it.
   // The pattern is used as written: the catalog's patterns carry their own anchors (as on the server).
   if (declaration.pattern !== undefined && !safeTest(declaration.pattern, trimmed)) return 'invalid_format';
   if (declaration.format !== undefined && !FORMATS[declaration.format](trimmed)) return 'invalid_format';
@@ -54,14 +56,19 @@ export function configFieldProblem(value: string, declaration: FieldDeclaration)
   return undefined;
 }
 
-/** A typed credential (API key, user name, password): present unless optional, and not too long. */
+/**
+ * A typed credential (API key, password, private key): present unless optional, not too long, and of the declared
+ * pattern, format and values. Kept as typed: no trimming, spaces allowed.
+ */
 export function credentialFieldProblem(
   value: string,
   declaration: FieldDeclaration,
 ): FieldProblem | undefined {
   if (value === '') return declaration.optional === true ? undefined : 'missing';
-  if (value.length > MAX_LENGTH) return 'too_long';
+  if (value.length > MAX_CREDENTIAL_LENGTH) return 'too_long';
   if (declaration.pattern !== undefined && !safeTest(declaration.pattern, value)) return 'invalid_format';
+  if (declaration.format !== undefined && !FORMATS[declaration.format](value)) return 'invalid_format';
+  if (declaration.enum && !declaration.enum.includes(value)) return 'invalid_enum_value';
   return undefined;
 }
 

@@ -1,17 +1,18 @@
 /**
- * `<ConnectButton>` for one integration: OAuth without questions opens the popup on the click itself; anything
- * that needs a form (API key, basic, subdomain) opens `<ConnectModal>` on that integration.
+ * `<ConnectButton>` for one integration: a browser flow without questions (OAuth, GitHub App) opens the popup on the
+ * click itself; anything that needs a form (credentials, a subdomain) opens `<ConnectModal>` on that integration.
  */
 import { type ReactNode, useCallback, useMemo, useRef, useState } from 'react';
 import { resolveBaseUrl } from '../core/http';
 import type { ConnectMode } from '../core/types';
+import { needsForm } from '../forms/form-fields';
 import { ConnectModal } from './ConnectModal';
 import type { ConnectEventHandler } from './events';
 import { type Locale, resolveStrings, type Strings } from './strings';
 import { useWidgetStyles } from './styles';
 import { type ThemeProp, themeStyle } from './theme';
 import { useConnectSession } from './use-connect-session';
-import { needsForm, useFlow } from './use-flow';
+import { useFlow } from './use-flow';
 
 export interface ConnectButtonProps {
   integration: string;

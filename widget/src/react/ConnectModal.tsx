@@ -1,12 +1,16 @@
 /**
- * `<ConnectModal>`: lists the session's allowed integrations, asks what each needs, and runs its flow — OAuth in a
- * popup (or a redirect), API key and basic through the session-scoped API. Reconnect sessions open on the pinned
+ * `<ConnectModal>`: lists the session's allowed integrations, asks what each needs, and runs its flow — the browser
+ * modes (OAuth, GitHub App, plugin install) in a popup or a redirect, the credential modes (API key, basic, client
+ * credentials, TWO_STEP, JWT, …) in one request with what the end user typed. Reconnect sessions open on the pinned
  * integration. Reports `ready`, `connect`, `error` and `close` through `onEvent`.
  */
 import { type ReactNode, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { flowOf } from '../core/auth-modes';
+import { WIDGET_ERROR_CODES } from '../core/connect-error';
 import { resolveBaseUrl } from '../core/http';
 import { completeRedirect } from '../core/redirect';
 import type { ConnectMode, SessionIntegration } from '../core/types';
+import { needsForm } from '../forms/form-fields';
 import type { ConnectEventHandler } from './events';
 import { IntegrationForm } from './IntegrationForm';
 import { IntegrationList } from './IntegrationList';
@@ -14,7 +18,7 @@ import { type Locale, resolveStrings, type Strings } from './strings';
 import { useWidgetStyles } from './styles';
 import { sessionThemeVars, type ThemeProp, themeStyle } from './theme';
 import { useConnectSession } from './use-connect-session';
-import { asksCredentials, useFlow } from './use-flow';
+import { useFlow } from './use-flow';
 import { useFocusTrap } from './use-focus-trap';
 
 export interface ConnectModalProps {
@@ -110,8 +114,7 @@ export function ConnectModal(props: ConnectModalProps) {
   if (!open) return null;
 
   const select = (integration: SessionIntegration) => {
-    const fields = Object.keys(integration.connection_config).length > 0 || asksCredentials(integration);
-    if (fields) setView({ kind: 'form', integration });
+    if (needsForm(integration)) setView({ kind: 'form', integration });
     else flow.start(integration); // in the click: the popup may open
   };
 
@@ -164,13 +167,15 @@ export function ConnectModal(props: ConnectModalProps) {
         {strings.waitingForPopup}
       </p>
     );
+  } else if (current.kind === 'form' && flowOf(current.integration.auth_mode) === 'unavailable') {
+    body = <UnavailableNotice name={current.integration.display_name} strings={strings} emit={emit} />;
   } else if (current.kind === 'form') {
     const integration = current.integration;
     body = (
       <IntegrationForm
         key={integration.unique_key}
         integration={integration}
-        askCredentials={asksCredentials(integration)}
+        reconnecting={session.session?.isReconnecting === true}
         initial={stringValues(
           session.session?.integrations_config_defaults?.[integration.unique_key]?.connection_config,
         )}
@@ -234,6 +239,19 @@ export function ConnectModal(props: ConnectModalProps) {
       ) : (
         dialog
       )}
+    </div>
+  );
+}
+
+/** A mode Latchkey cannot run yet (MCP): said plainly, and reported once to the app, rather than a dead button. */
+function UnavailableNotice(props: { name: string; strings: Strings; emit: ConnectEventHandler }) {
+  const { name, strings, emit } = props;
+  useEffect(() => {
+    emit({ type: 'error', code: WIDGET_ERROR_CODES.unsupportedAuthMode, message: strings.unavailable(name) });
+  }, [emit, name, strings]);
+  return (
+    <div className="lk-alert" role="alert">
+      {strings.unavailable(name)}
     </div>
   );
 }

@@ -19,6 +19,14 @@ export interface Strings {
   docsLink: string;
   optional: string;
   showSecret: string;
+  /** Labels of the usual credential fields, for providers that declare none (or declare an empty title). */
+  fieldTitles: Record<string, string>;
+  /** An integration whose auth mode cannot be connected here yet (MCP). */
+  unavailable: (name: string) => string;
+  externalId: string;
+  externalIdHelp: string;
+  copy: string;
+  copied: string;
   connected: (name: string) => string;
   done: string;
   retry: string;
@@ -45,6 +53,23 @@ export const en: Strings = {
   docsLink: 'Where do I find this?',
   optional: 'optional',
   showSecret: 'Show',
+  fieldTitles: {
+    apiKey: 'API key',
+    username: 'User name',
+    password: 'Password',
+    client_id: 'Client ID',
+    client_secret: 'Client secret',
+    token_id: 'Token ID',
+    token_secret: 'Token secret',
+    organization_id: 'Organization ID',
+    dev_key: 'Developer key',
+    role_arn: 'IAM role ARN',
+  },
+  unavailable: (name) => `${name} cannot be connected from here yet.`,
+  externalId: 'External ID',
+  externalIdHelp: 'Name this External ID in the trust policy of the IAM role you give below.',
+  copy: 'Copy',
+  copied: 'Copied',
   connected: (name) => `${name} is connected.`,
   done: 'Done',
   retry: 'Try again',
@@ -59,6 +84,7 @@ export const en: Strings = {
   errors: {
     window_closed: 'The window was closed before the connection finished.',
     network_error: 'Latchkey could not be reached. Check your connection and try again.',
+    unsupported_auth_mode: 'This service cannot be connected from here yet.',
   },
 };
 
@@ -80,6 +106,23 @@ export const fr: Strings = {
   docsLink: 'Où trouver cette information ?',
   optional: 'facultatif',
   showSecret: 'Afficher',
+  fieldTitles: {
+    apiKey: 'Clé d’API',
+    username: 'Nom d’utilisateur',
+    password: 'Mot de passe',
+    client_id: 'ID client',
+    client_secret: 'Secret client',
+    token_id: 'ID du jeton',
+    token_secret: 'Secret du jeton',
+    organization_id: 'ID de l’organisation',
+    dev_key: 'Clé développeur',
+    role_arn: 'ARN du rôle IAM',
+  },
+  unavailable: (name) => `${name} ne peut pas encore être connecté ici.`,
+  externalId: 'ID externe',
+  externalIdHelp: 'Indiquez cet ID externe dans la politique de confiance du rôle IAM demandé ci-dessous.',
+  copy: 'Copier',
+  copied: 'Copié',
   connected: (name) => `${name} est connecté.`,
   done: 'Terminé',
   retry: 'Réessayer',
@@ -94,6 +137,7 @@ export const fr: Strings = {
   errors: {
     window_closed: 'La fenêtre a été fermée avant la fin de la connexion.',
     network_error: 'Latchkey est injoignable. Vérifiez votre connexion et réessayez.',
+    unsupported_auth_mode: 'Ce service ne peut pas encore être connecté ici.',
   },
 };
 
@@ -105,6 +149,7 @@ export function resolveStrings(locale: Locale = 'en', overrides: Partial<Strings
   return {
     ...base,
     ...overrides,
+    fieldTitles: { ...base.fieldTitles, ...overrides.fieldTitles },
     problems: { ...base.problems, ...overrides.problems },
     errors: { ...base.errors, ...overrides.errors },
   };

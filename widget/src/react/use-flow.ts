@@ -1,9 +1,11 @@
 /** Starts the flow an integration needs (popup, redirect or one request) and tracks it, for the components. */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flowOf } from '../core/auth-modes';
 import { ConnectError } from '../core/connect-error';
-import { connectDirect, isDirectMode } from '../core/http';
+import { connectDirect, unsupportedAuthMode } from '../core/http';
 import { openConnectPopup, type PopupFlow } from '../core/popup';
-import type { ConnectMode, ConnectResult, CredentialsInput, SessionIntegration } from '../core/types';
+import type { ConnectMode, ConnectResult, SessionIntegration } from '../core/types';
+import { credentialsOf } from '../forms/form-fields';
 import type { ConnectEventHandler } from './events';
 import type { FormValues } from './IntegrationForm';
 
@@ -19,18 +21,6 @@ export interface FlowSettings {
   mode: ConnectMode | undefined;
   returnUrl: string | undefined;
   emit: ConnectEventHandler;
-}
-
-/** Whether the integration needs a form before its flow can start. */
-export function needsForm(integration: SessionIntegration): boolean {
-  return Object.keys(integration.connection_config).length > 0 || asksCredentials(integration);
-}
-
-export function asksCredentials(integration: SessionIntegration): boolean {
-  return (
-    ['API_KEY', 'BASIC', 'OAUTH2_CC'].includes(integration.auth_mode) &&
-    Object.keys(integration.credentials).length > 0
-  );
 }
 
 export function useFlow(settings: FlowSettings) {
@@ -50,8 +40,8 @@ export function useFlow(settings: FlowSettings) {
     current.current = null;
     const connectionConfig = values?.connectionConfig ?? {};
     let pending: Promise<ConnectResult>;
-    const direct = isDirectMode(integration.auth_mode);
-    if (direct) {
+    const kind = flowOf(integration.auth_mode);
+    if (kind === 'direct') {
       pending = connectDirect(
         baseUrl,
         sessionToken,
@@ -59,7 +49,10 @@ export function useFlow(settings: FlowSettings) {
         integration.auth_mode,
         connectionConfig,
         credentialsOf(integration, values?.credentials),
+        values?.assertionOption,
       );
+    } else if (kind === 'unavailable') {
+      pending = Promise.reject(unsupportedAuthMode(integration.auth_mode));
     } else {
       const flow = openConnectPopup({
         baseUrl,
@@ -78,7 +71,7 @@ export function useFlow(settings: FlowSettings) {
       current.current = flow;
       pending = flow.result;
     }
-    setState({ kind: 'pending', integration, popup: !direct });
+    setState({ kind: 'pending', integration, popup: kind === 'redirect' });
     pending.then(
       (result) => {
         if (id !== run.current) return;
@@ -103,17 +96,4 @@ export function useFlow(settings: FlowSettings) {
   }, []);
 
   return { state, setState, start, reset };
-}
-
-function credentialsOf(
-  integration: SessionIntegration,
-  typed: Record<string, string> | undefined,
-): CredentialsInput | undefined {
-  if (integration.auth_mode === 'API_KEY') return { apiKey: typed?.apiKey ?? '' };
-  if (integration.auth_mode === 'BASIC')
-    return { username: typed?.username ?? '', password: typed?.password ?? '' };
-  if (integration.auth_mode === 'OAUTH2_CC' && typed && Object.keys(typed).length > 0) {
-    return typed as unknown as CredentialsInput;
-  }
-  return undefined;
 }

@@ -1,7 +1,9 @@
 /**
- * The new-integration form, chosen by the provider's auth mode: OAuth takes the app's client id, secret and scopes;
- * an App takes its id, link and private key; every other mode (API key, basic, client credentials, …) needs nothing
- * but an ID, since end users bring their own credentials.
+ * The new-integration form, chosen by the provider's auth mode (integration-settings-spec.ts): OAuth takes the app's
+ * client id, secret and scopes; TBA the consumer key and secret; an App its id, link and private key; CUSTOM both;
+ * a plugin install its link and credentials; and any provider declaring `integration_config` (AWS SigV4) those
+ * settings. Every other mode (API key, basic, client credentials, …) needs nothing but an ID, since end users bring
+ * their own credentials.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -9,26 +11,24 @@ import { type FormEvent, useState } from 'react';
 import { useTRPC } from '../../api/trpc';
 import { Button } from '../ui/button';
 import { FormError } from '../ui/error-state';
-import { TextAreaField, TextField } from '../ui/field';
-import { integrationKeyProblem, joinScopes, MACHINE_VALUE, scopesProblem } from './integration-input';
-import { authModeOf, defaultScopesOf, type ProviderOutput, usesOAuthClient } from './provider-view';
+import { TextField } from '../ui/field';
+import { integrationKeyProblem, MACHINE_VALUE } from './integration-input';
+import { IntegrationSettingsFields } from './integration-settings-fields';
+import {
+  configKey,
+  integrationConfigFieldsOf,
+  modeSettingsOf,
+  type SettingValues,
+  settingsInput,
+  settingsProblems,
+} from './integration-settings-spec';
+import { authModeOf, type ProviderOutput } from './provider-view';
 import { fieldProblemsOf } from './server-errors';
 
 /** The provider's name, or the first free `name-2`, `name-3`… so the default never collides. */
 export function defaultIntegrationKey(providerName: string, taken: ReadonlySet<string>): string {
   if (!taken.has(providerName)) return providerName;
   for (let n = 2; ; n += 1) if (!taken.has(`${providerName}-${n}`)) return `${providerName}-${n}`;
-}
-
-interface Values {
-  uniqueKey: string;
-  displayName: string;
-  clientId: string;
-  clientSecret: string;
-  scopes: string;
-  appId: string;
-  appLink: string;
-  privateKey: string;
 }
 
 export function IntegrationCreateForm({
@@ -44,19 +44,9 @@ export function IntegrationCreateForm({
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const authMode = authModeOf(provider);
-  const oauth = usesOAuthClient(authMode);
-  const app = authMode === 'APP';
-  const defaultScopes = defaultScopesOf(provider);
-  const [values, setValues] = useState<Values>(() => ({
-    uniqueKey: defaultIntegrationKey(provider.name, takenKeys),
-    displayName: '',
-    clientId: '',
-    clientSecret: '',
-    scopes: '',
-    appId: '',
-    appLink: '',
-    privateKey: '',
-  }));
+  const [uniqueKey, setUniqueKey] = useState(() => defaultIntegrationKey(provider.name, takenKeys));
+  const [displayName, setDisplayName] = useState('');
+  const [settings, setSettings] = useState<SettingValues>({});
   const [touched, setTouched] = useState(false);
 
   const create = useMutation(
@@ -76,33 +66,27 @@ export function IntegrationCreateForm({
     (create.error?.data as { errorCode?: string } | undefined)?.errorCode === 'integration_already_exists'
       ? create.error?.message
       : undefined;
-  const local = {
-    uniqueKey: integrationKeyProblem(values.uniqueKey),
-    clientId: oauth && values.clientId.trim() === '' ? 'Required: the client ID of your OAuth app.' : null,
-    clientSecret:
-      oauth && values.clientSecret === '' ? 'Required: the client secret of your OAuth app.' : null,
-    scopes: oauth ? scopesProblem(values.scopes) : null,
-    appId: app && values.appId.trim() === '' ? 'Required.' : null,
-    appLink: app && !/^https?:\/\/\S+$/.test(values.appLink) ? 'The app’s public URL.' : null,
-    privateKey: app && values.privateKey.trim() === '' ? 'Required.' : null,
+  const local: Record<string, string | null> = {
+    uniqueKey: integrationKeyProblem(uniqueKey),
+    ...settingsProblems(authMode, provider, settings),
   };
-  const show = (problem: string | null) => (touched ? (problem ?? undefined) : undefined);
-  const errors = {
+  const show = (problem: string | null | undefined) => (touched ? (problem ?? undefined) : undefined);
+  // The server names a field by its place in the body: `credentials.client_id`, `custom.username`, ….
+  const into = modeSettingsOf(authMode)?.into === 'custom' ? 'custom' : 'credentials';
+  const errors: Record<string, string | undefined> = {
     uniqueKey: show(local.uniqueKey) ?? server.unique_key ?? keyConflict,
     displayName: server.display_name,
-    clientId: show(local.clientId) ?? server['credentials.client_id'],
-    clientSecret: show(local.clientSecret) ?? server['credentials.client_secret'],
-    scopes: show(local.scopes) ?? server['credentials.scopes'],
-    appId: show(local.appId) ?? server['credentials.app_id'],
-    appLink: show(local.appLink) ?? server['credentials.app_link'],
-    privateKey: show(local.privateKey) ?? server['credentials.private_key'],
   };
-  const fieldErrorShown = Object.values(errors).some(Boolean);
-
-  function set<K extends keyof Values>(key: K) {
-    return (event: { target: { value: string } }) =>
-      setValues((current) => ({ ...current, [key]: event.target.value }));
+  for (const field of modeSettingsOf(authMode)?.fields ?? []) {
+    errors[field.name] = show(local[field.name]) ?? server[`${into}.${field.name}`];
   }
+  for (const [name] of integrationConfigFieldsOf(provider)) {
+    const key = configKey(name);
+    errors[key] = show(local[key]) ?? server[`integration_config.${name}`] ?? server[`custom.${name}`];
+  }
+  const fieldErrorShown = Object.values(errors).some(Boolean);
+  const nothingToSet =
+    modeSettingsOf(authMode) === undefined && integrationConfigFieldsOf(provider).length === 0;
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -113,31 +97,12 @@ export function IntegrationCreateForm({
       window.setTimeout(() => form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
       return;
     }
-    const scopes = joinScopes(values.scopes);
     create.mutate({
-      unique_key: values.uniqueKey,
+      unique_key: uniqueKey,
       provider: provider.name,
-      ...(values.displayName.trim() ? { display_name: values.displayName.trim() } : {}),
-      ...(oauth
-        ? {
-            credentials: {
-              type: authMode as 'OAUTH1' | 'OAUTH2',
-              client_id: values.clientId.trim(),
-              client_secret: values.clientSecret,
-              // Left empty, the integration starts with the provider's default scopes.
-              ...(scopes ? { scopes } : {}),
-            },
-          }
-        : app
-          ? {
-              credentials: {
-                type: 'APP' as const,
-                app_id: values.appId.trim(),
-                app_link: values.appLink.trim(),
-                private_key: values.privateKey,
-              },
-            }
-          : {}),
+      ...(displayName.trim() ? { display_name: displayName.trim() } : {}),
+      // Scopes left empty are left out: the integration starts with the provider's default scopes.
+      ...settingsInput(authMode, provider, settings),
     });
   }
 
@@ -151,8 +116,8 @@ export function IntegrationCreateForm({
       <TextField
         label="Integration ID"
         name="unique_key"
-        value={values.uniqueKey}
-        onChange={set('uniqueKey')}
+        value={uniqueKey}
+        onChange={(event) => setUniqueKey(event.target.value)}
         required
         {...MACHINE_VALUE}
         hint="How your app names this integration in API calls. Letters, digits, spaces and ~ : . @ _ -"
@@ -161,89 +126,21 @@ export function IntegrationCreateForm({
       <TextField
         label="Display name"
         name="display_name"
-        value={values.displayName}
-        onChange={set('displayName')}
+        value={displayName}
+        onChange={(event) => setDisplayName(event.target.value)}
         autoComplete="off"
         placeholder={provider.display_name}
         hint="Optional. Shown to your end users when they connect."
         error={errors.displayName}
       />
-      {oauth ? (
-        <>
-          <TextField
-            label="Client ID"
-            name="client_id"
-            value={values.clientId}
-            onChange={set('clientId')}
-            required
-            {...MACHINE_VALUE}
-            error={errors.clientId}
-          />
-          <TextField
-            label="Client secret"
-            name="client_secret"
-            type="password"
-            value={values.clientSecret}
-            onChange={set('clientSecret')}
-            required
-            autoComplete="new-password"
-            spellCheck={false}
-            className="mono"
-            hint="Stored encrypted; never shown again in full."
-            error={errors.clientSecret}
-          />
-          <TextField
-            label="Scopes"
-            name="scopes"
-            value={values.scopes}
-            onChange={set('scopes')}
-            {...MACHINE_VALUE}
-            placeholder={defaultScopes.join(',')}
-            hint={
-              defaultScopes.length > 0 ? (
-                <>
-                  Comma-separated. Left empty, the provider’s defaults apply:{' '}
-                  <code>{defaultScopes.join(', ')}</code>
-                </>
-              ) : (
-                'Comma-separated, for example read,write.'
-              )
-            }
-            error={errors.scopes}
-          />
-        </>
-      ) : null}
-      {app ? (
-        <>
-          <TextField
-            label="App ID"
-            value={values.appId}
-            onChange={set('appId')}
-            required
-            error={errors.appId}
-          />
-          <TextField
-            label="App link"
-            type="url"
-            value={values.appLink}
-            onChange={set('appLink')}
-            required
-            placeholder="https://github.com/apps/your-app"
-            error={errors.appLink}
-          />
-          <TextAreaField
-            label="Private key"
-            value={values.privateKey}
-            onChange={set('privateKey')}
-            required
-            rows={5}
-            className="mono"
-            spellCheck={false}
-            error={errors.privateKey}
-          />
-        </>
-      ) : null}
-      {!oauth && !app ? (
+      <IntegrationSettingsFields
+        authMode={authMode}
+        provider={provider}
+        values={settings}
+        onChange={(key, value) => setSettings((current) => ({ ...current, [key]: value }))}
+        errors={errors}
+      />
+      {nothingToSet ? (
         <p className="muted">
           Nothing else to set up: with this provider each end user brings their own credentials when they
           connect.

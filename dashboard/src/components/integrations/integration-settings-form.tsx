@@ -1,7 +1,10 @@
 /**
- * An integration's settings: display name, and for OAuth the client id (changing it strands existing connections'
- * refresh tokens, which were issued to the old client), the client secret (write-only: replaced, never shown) and the
- * scopes. Only changed fields are sent; the server keeps the rest.
+ * An integration's settings: display name, and what its auth mode holds (integration-settings-spec.ts). Plain values
+ * (client id, app id and link, scopes) are shown and edited; secrets (client secret, private key) are write-only:
+ * replaced when typed, kept when left empty. Changing a client id strands existing connections' refresh tokens,
+ * which were issued to the old client, so it carries a warning. Settings Latchkey does not return (a plugin's
+ * credentials, the provider's `integration_config`) are replaced as a whole when any of them is typed. Only changed
+ * fields are sent; the server keeps the rest.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -11,11 +14,18 @@ import { FormError } from '../ui/error-state';
 import { TextField } from '../ui/field';
 import { AlertIcon } from '../ui/icons';
 import { useToast } from '../ui/toast';
-import { joinScopes, MACHINE_VALUE, scopesProblem } from './integration-input';
-import { defaultScopesOf, type IntegrationOutput, type ProviderOutput } from './provider-view';
+import { joinScopes } from './integration-input';
+import { IntegrationSettingsFields } from './integration-settings-fields';
+import {
+  configKey,
+  integrationConfigFieldsOf,
+  modeSettingsOf,
+  type SettingValues,
+  settingsInput,
+  settingsProblems,
+} from './integration-settings-spec';
+import type { IntegrationOutput, ProviderOutput } from './provider-view';
 import { fieldProblemsOf } from './server-errors';
-
-type OAuthCredentials = Extract<NonNullable<IntegrationOutput['credentials']>, { client_id: string | null }>;
 
 export function IntegrationSettingsForm({
   integration,
@@ -31,24 +41,16 @@ export function IntegrationSettingsForm({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const oauth = authMode === 'OAUTH1' || authMode === 'OAUTH2';
-  const stored = oauthCredentials(integration);
-  // Without the credentials scope the current values are unknown: the OAuth fields then only replace.
+  const mode = modeSettingsOf(authMode);
+  // Without the credentials scope the current values are unknown: the fields then only replace.
   const credentialsKnown = integration.credentials !== undefined;
-  const initial = {
-    displayName: integration.display_name,
-    clientId: stored?.client_id ?? '',
-    scopes: (stored?.scopes ?? '').split(',').filter(Boolean).join(', '),
-  };
-  const [displayName, setDisplayName] = useState(initial.displayName);
-  const [clientId, setClientId] = useState(initial.clientId);
-  const [clientSecret, setClientSecret] = useState('');
-  const [scopes, setScopes] = useState(initial.scopes);
+  const initial = storedValues(integration);
+  const [displayName, setDisplayName] = useState(integration.display_name);
+  const [values, setValues] = useState<SettingValues>(initial);
 
   const update = useMutation(
     trpc.integrations.update.mutationOptions({
       onSuccess: async () => {
-        setClientSecret('');
         await queryClient.invalidateQueries({ queryKey: trpc.integrations.get.queryKey() });
         await queryClient.invalidateQueries({ queryKey: trpc.integrations.list.queryKey() });
         toast('Integration saved');
@@ -56,49 +58,60 @@ export function IntegrationSettingsForm({
     }),
   );
 
-  const clientIdChanged = clientId.trim() !== initial.clientId;
-  const scopesChanged = joinScopes(scopes) !== joinScopes(initial.scopes);
-  const displayNameChanged = displayName.trim() !== initial.displayName && displayName.trim() !== '';
-  const changed = displayNameChanged || (oauth && (clientIdChanged || scopesChanged || clientSecret !== ''));
+  const changedKeys = Object.keys(values).filter((key) => (values[key] ?? '') !== (initial[key] ?? ''));
+  const displayNameChanged = displayName.trim() !== integration.display_name && displayName.trim() !== '';
+  const changed = displayNameChanged || changedKeys.length > 0;
+  const clientIdChanged = changedKeys.includes('client_id');
   const server = fieldProblemsOf(update.error);
-  const local = {
-    clientId:
-      oauth && credentialsKnown && clientIdChanged && clientId.trim() === ''
-        ? 'The client ID cannot be empty.'
-        : null,
-    scopes: scopesProblem(scopes),
-  };
-  const errors = {
-    displayName: server['patch.display_name'],
-    clientId: local.clientId ?? server['patch.credentials.client_id'],
-    clientSecret: server['patch.credentials.client_secret'],
-    scopes: local.scopes ?? server['patch.credentials.scopes'],
-  };
-  const blocked = local.clientId !== null || local.scopes !== null;
+  const into = mode?.into === 'custom' ? 'custom' : 'credentials';
+  // Settings Latchkey does not return are replaced as a whole: once one is typed, the required ones are required.
+  const isUnread = (key: string) => key.startsWith('config.') || mode?.into === 'custom';
+  const replacesUnreadSettings = changedKeys.some(isUnread);
+  const partial = provider ? settingsProblems(authMode, provider, values, { partial: true }) : {};
+  const full = provider && replacesUnreadSettings ? settingsProblems(authMode, provider, values) : {};
+  const local: Record<string, string | null> = Object.fromEntries(
+    Object.entries(partial).map(([key, problem]) => [key, isUnread(key) ? (full[key] ?? problem) : problem]),
+  );
+  if (credentialsKnown && clientIdChanged && (values.client_id ?? '').trim() === '') {
+    local.client_id = 'The client ID cannot be empty.';
+  }
+  const errors: Record<string, string | undefined> = { displayName: server['patch.display_name'] };
+  for (const field of mode?.fields ?? []) {
+    errors[field.name] = local[field.name] ?? server[`patch.${into}.${field.name}`];
+  }
+  for (const [name] of provider ? integrationConfigFieldsOf(provider) : []) {
+    const key = configKey(name);
+    errors[key] = local[key] ?? server[`patch.integration_config.${name}`] ?? server[`patch.custom.${name}`];
+  }
+  const blocked = Object.values(local).some((problem) => problem !== null && problem !== undefined);
   const fieldErrorShown = Object.values(errors).some(Boolean);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (!changed || blocked) return;
+    if (!changed || blocked || provider === undefined) return;
+    // Only the changed mode fields travel; unread settings go whole when any of them changed.
+    const changedOnly = Object.fromEntries(changedKeys.map((key) => [key, values[key] ?? '']));
+    const modeInput = settingsInput(authMode, provider, changedOnly);
+    const unread = replacesUnreadSettings ? settingsInput(authMode, provider, values) : {};
+    // Scopes emptied on purpose are sent empty (the integration then asks for none).
+    const scopes = changedKeys.includes('scopes') ? { scopes: joinScopes(values.scopes ?? '') } : {};
     const credentials =
-      oauth && (clientIdChanged || scopesChanged || clientSecret !== '')
-        ? {
-            type: authMode as 'OAUTH1' | 'OAUTH2',
-            ...(clientIdChanged && clientId.trim() !== '' ? { client_id: clientId.trim() } : {}),
-            ...(clientSecret !== '' ? { client_secret: clientSecret } : {}),
-            ...(scopesChanged ? { scopes: joinScopes(scopes) } : {}),
-          }
+      modeInput.credentials && (Object.keys(modeInput.credentials).length > 1 || 'scopes' in scopes)
+        ? { ...modeInput.credentials, ...scopes }
         : undefined;
     update.mutate({
       uniqueKey: integration.unique_key,
       patch: {
         ...(displayNameChanged ? { display_name: displayName.trim() } : {}),
         ...(credentials ? { credentials } : {}),
+        ...(unread.custom ? { custom: unread.custom } : {}),
+        ...(unread.integration_config ? { integration_config: unread.integration_config } : {}),
       },
     });
   }
 
-  const defaults = provider ? defaultScopesOf(provider) : [];
+  const hasUnreadSettings =
+    mode?.into === 'custom' || (provider !== undefined && integrationConfigFieldsOf(provider).length > 0);
   return (
     <form className="int-form" onSubmit={submit} noValidate aria-label="Integration settings">
       <TextField
@@ -109,58 +122,39 @@ export function IntegrationSettingsForm({
         autoComplete="off"
         error={errors.displayName}
       />
-      {oauth ? (
-        <>
-          <div className="stack-sm">
-            <TextField
-              label="Client ID"
-              value={clientId}
-              onChange={(event) => setClientId(event.target.value)}
-              disabled={!canEdit}
-              {...MACHINE_VALUE}
-              placeholder={credentialsKnown ? undefined : 'Unchanged (not readable with your role)'}
-              error={errors.clientId}
-            />
-            <p className="int-warning" role={clientIdChanged ? 'alert' : undefined}>
-              <AlertIcon />
-              <span>
-                Changing the client ID breaks refresh of existing connections: their refresh tokens were
-                issued to the old client. Affected users will need to reconnect.
-              </span>
-            </p>
-          </div>
-          <TextField
-            label="Client secret"
-            type="password"
-            value={clientSecret}
-            onChange={(event) => setClientSecret(event.target.value)}
-            disabled={!canEdit}
-            autoComplete="new-password"
-            spellCheck={false}
-            className="mono"
-            placeholder={stored?.client_secret || !credentialsKnown ? '••••••••••••••••' : 'Not set'}
-            hint="Stored encrypted and never shown. Type a new secret to replace it; leave empty to keep it."
-            error={errors.clientSecret}
-          />
-          <TextField
-            label="Scopes"
-            value={scopes}
-            onChange={(event) => setScopes(event.target.value)}
-            disabled={!canEdit}
-            {...MACHINE_VALUE}
-            placeholder={credentialsKnown ? undefined : 'Unchanged (not readable with your role)'}
-            hint={
-              defaults.length > 0 ? (
-                <>
-                  Comma-separated. Provider defaults: <code>{defaults.join(', ')}</code>
-                </>
-              ) : (
-                'Comma-separated.'
-              )
-            }
-            error={errors.scopes}
-          />
-        </>
+      {provider ? (
+        <IntegrationSettingsFields
+          authMode={authMode}
+          provider={provider}
+          values={values}
+          onChange={(key, value) => setValues((current) => ({ ...current, [key]: value }))}
+          errors={errors}
+          disabled={!canEdit}
+          editing={{
+            secretPlaceholder: '••••••••••••••••',
+            placeholder: (field) =>
+              credentialsKnown || mode?.into === 'custom' || field.kind === 'secret' || field.kind === 'key'
+                ? undefined
+                : 'Unchanged (not readable with your role)',
+          }}
+          after={(field) =>
+            field.name === 'client_id' && mode?.into !== 'custom' ? (
+              <p className="int-warning" role={clientIdChanged ? 'alert' : undefined}>
+                <AlertIcon />
+                <span>
+                  Changing the client ID breaks refresh of existing connections: their tokens were issued to
+                  the old client. Affected users will need to reconnect.
+                </span>
+              </p>
+            ) : null
+          }
+        />
+      ) : null}
+      {hasUnreadSettings ? (
+        <p className="subtle">
+          Latchkey does not show these settings once saved. Typing any of them replaces all of them: fill in
+          every one you use.
+        </p>
       ) : null}
       {update.isError && !fieldErrorShown ? <FormError error={update.error} /> : null}
       {canEdit ? (
@@ -176,7 +170,17 @@ export function IntegrationSettingsForm({
   );
 }
 
-function oauthCredentials(integration: IntegrationOutput): OAuthCredentials | null {
+/** The plain values the integration's credentials show (secrets stay write-only: empty in the form). */
+function storedValues(integration: IntegrationOutput): SettingValues {
   const credentials = integration.credentials;
-  return credentials && 'client_id' in credentials ? credentials : null;
+  if (!credentials) return {};
+  const values: SettingValues = {};
+  for (const name of ['client_id', 'app_id', 'app_link'] as const) {
+    const value = (credentials as Partial<Record<typeof name, string | null>>)[name];
+    if (typeof value === 'string') values[name] = value;
+  }
+  if ('scopes' in credentials && typeof credentials.scopes === 'string') {
+    values.scopes = credentials.scopes.split(',').filter(Boolean).join(', ');
+  }
+  return values;
 }

@@ -3,12 +3,16 @@
  * `display_name`, `logo_url` and `custom`, and passes the rest of the definition through untyped.
  */
 import type { inferRouterOutputs } from '@trpc/server';
+import { credentialFields } from '../../../../widget/src/core/auth-modes';
+import type { SessionIntegration } from '../../../../widget/src/core/types';
+import { credentialsOf } from '../../../../widget/src/forms/form-fields';
+import { en } from '../../../../widget/src/react/strings';
 import type { AppRouter } from '../../api/trpc';
 
 export type ProviderOutput = inferRouterOutputs<AppRouter>['providers']['get'];
 export type IntegrationOutput = inferRouterOutputs<AppRouter>['integrations']['get'];
 
-/** A form field a provider declares (`connection_config`), as the widget reads it. */
+/** A form field a provider declares (`connection_config`, `credentials`, `integration_config`). */
 export interface DeclaredField {
   type: 'string';
   title: string;
@@ -23,6 +27,9 @@ export interface DeclaredField {
   prefix?: string;
   suffix?: string;
   secret?: boolean;
+  enum?: string[];
+  format?: 'hostname' | 'uri' | 'uuid' | 'email';
+  visible_when?: { field: string; equals: string };
 }
 
 export function authModeOf(provider: ProviderOutput): string {
@@ -58,35 +65,60 @@ export function connectionConfigFieldsOf(provider: ProviderOutput): Array<[strin
     .map(({ entry }) => entry);
 }
 
-/** Auth modes whose integration holds an OAuth client (id, secret, scopes) and uses the callback URL. */
-export function usesOAuthClient(authMode: string): boolean {
-  return authMode === 'OAUTH2' || authMode === 'OAUTH1';
+/** Auth modes whose flow comes back to Latchkey's OAuth callback, which the provider must allow. */
+export function usesCallbackUrl(authMode: string): boolean {
+  return authMode === 'OAUTH2' || authMode === 'OAUTH1' || authMode === 'CUSTOM';
 }
 
-const DEFAULT_CREDENTIAL_FIELDS: Record<string, Array<[string, DeclaredField]>> = {
-  API_KEY: [
-    ['apiKey', { type: 'string', title: 'API key', description: 'The key to test with.', secret: true }],
-  ],
-  BASIC: [
-    ['username', { type: 'string', title: 'Username', description: 'The user name to test with.' }],
-    ['password', { type: 'string', title: 'Password', description: 'Its password.', secret: true }],
-  ],
-};
+/** GitHub App modes: the app's setup URL must point at Latchkey (`/app-auth/connect`). */
+export function usesAppSetupUrl(authMode: string): boolean {
+  return authMode === 'APP' || authMode === 'CUSTOM';
+}
+
+/** The provider as the widget's session lists it: what the widget's auth-mode table reads. */
+function asSessionIntegration(provider: ProviderOutput, authMode: string): SessionIntegration {
+  const declared = provider.credentials;
+  return {
+    unique_key: provider.name,
+    provider: provider.name,
+    display_name: provider.display_name,
+    logo: provider.logo_url,
+    auth_mode: authMode,
+    categories: [],
+    docs_connect: null,
+    connection_config: {},
+    credentials:
+      declared !== null && typeof declared === 'object'
+        ? (declared as SessionIntegration['credentials'])
+        : {},
+  };
+}
 
 /**
- * Credentials an end user types for the one-request modes (API key, basic, client credentials): the provider's
- * declarations, else the mode's usual fields.
+ * Credentials an end user types for the one-request modes (API key, basic, client credentials, TWO_STEP, JWT, …),
+ * as the widget asks them: the mode's usual fields with the provider's declarations on top, hidden and automated
+ * ones left out, an empty title named as the widget names it.
  */
 export function credentialFieldsOf(
   provider: ProviderOutput,
   authMode: string,
 ): Array<[string, DeclaredField]> {
-  if (!['API_KEY', 'BASIC', 'OAUTH2_CC'].includes(authMode)) return [];
-  const declared = provider.credentials;
-  if (declared !== null && typeof declared === 'object' && Object.keys(declared).length > 0) {
-    return Object.entries(declared as Record<string, DeclaredField>).filter(
-      ([, field]) => field.hidden !== true,
-    );
-  }
-  return DEFAULT_CREDENTIAL_FIELDS[authMode] ?? [];
+  return Object.entries(credentialFields(asSessionIntegration(provider, authMode)))
+    .filter(([, field]) => field.hidden !== true)
+    .map(([name, field]) => [name, { ...field, title: field.title || en.fieldTitles[name] || name }]);
+}
+
+/** Whether the provider declares the inputs of a signed assertion (TWO_STEP `assertion_option`). */
+export function declaresAssertion(provider: ProviderOutput): boolean {
+  const declared = provider.assertion_option;
+  return declared !== null && typeof declared === 'object' && Object.keys(declared).length > 0;
+}
+
+/** The typed credentials with the hidden fields' declared values, as the widget sends them. */
+export function credentialsToSend(
+  provider: ProviderOutput,
+  authMode: string,
+  typed: Record<string, string>,
+): Record<string, string> {
+  return credentialsOf(asSessionIntegration(provider, authMode), typed) as Record<string, string>;
 }

@@ -1,7 +1,7 @@
 /**
  * "Add test connection": names a test end user, creates a connect session for this integration only (tagged
- * `source: dashboard-test`), runs the real flow with the widget (a popup for OAuth, the typed credentials for API key,
- * basic and client credentials), and lands on the new connection.
+ * `source: dashboard-test`), runs the real flow with the widget (a popup for the browser modes, the typed credentials
+ * for the one-request modes), and lands on the new connection.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -14,7 +14,13 @@ import { FormError } from '../ui/error-state';
 import { TextField } from '../ui/field';
 import { PlusIcon } from '../ui/icons';
 import { MACHINE_VALUE } from './integration-input';
-import { connectionConfigFieldsOf, credentialFieldsOf, type ProviderOutput } from './provider-view';
+import {
+  connectionConfigFieldsOf,
+  credentialFieldsOf,
+  credentialsToSend,
+  declaresAssertion,
+  type ProviderOutput,
+} from './provider-view';
 import { fieldProblemsOf } from './server-errors';
 import {
   ConnectError,
@@ -60,9 +66,11 @@ export function TestConnectionDialog({
   const flow = useRef<TestConnectionFlow | null>(null);
   const createSession = useMutation(trpc.connectSessions.create.mutationOptions());
   const fields = provider ? connectionConfigFieldsOf(provider) : [];
-  const credentialFields = provider ? credentialFieldsOf(provider, authMode) : [];
+  const signsAssertion = provider !== undefined && declaresAssertion(provider);
+  const popupMode = needsPopup(authMode, signsAssertion);
+  // Typed here only when the flow is one request from the dialog; the hosted page asks them otherwise.
+  const credentialFields = provider && !popupMode ? credentialFieldsOf(provider, authMode) : [];
   const [credentials, setCredentials] = useState<Record<string, string>>({});
-  const popupMode = needsPopup(authMode);
 
   // A sensible test user: the operator themself (once per opening; the fields stay editable).
   const prefilled = useRef(false);
@@ -148,8 +156,15 @@ export function TestConnectionDialog({
       connectLink: session.connect_link,
       integration,
       authMode,
+      signsAssertion,
       connectionConfig,
-      credentials: Object.fromEntries(Object.entries(credentials).filter(([, value]) => value !== '')),
+      credentials: provider
+        ? credentialsToSend(
+            provider,
+            authMode,
+            Object.fromEntries(Object.entries(credentials).filter(([, value]) => value !== '')),
+          )
+        : {},
     });
     flow.current = running;
     try {

@@ -2,24 +2,34 @@
  * Runs "Add test connection" with the widget's framework-free API. The popup must open inside the click, but the
  * connect session only exists after a server round trip; so the click opens an empty named window at once, and the
  * widget's `openConnectPopup` (which opens a window of the same name) later takes that window over instead of
- * opening a new one a popup blocker could refuse. OAuth goes through the widget's popup flow; API key, basic, client
- * credentials and no-auth complete in one request with the typed credentials (no popup); any other mode gets the
- * hosted connect page (the widget's own full-page form) in the window, and the session's live events say when the
- * connection exists.
+ * opening a new one a popup blocker could refuse. The browser modes (OAuth, GitHub App, plugin install) go through
+ * the widget's popup flow; the credential modes (API key, basic, client credentials, TWO_STEP, JWT, …) complete in
+ * one request with the typed credentials (no popup); the rest — AWS SigV4, whose ExternalId the tester must see
+ * before naming a role, TWO_STEP entries that sign an assertion, and modes Latchkey cannot run yet — get the hosted
+ * connect page (the widget's own full-page
+ * form, which shows the ExternalId or says the mode is unavailable) in the window, and the session's live events say
+ * when the connection exists.
  */
+import { flowOf, showsExternalId } from '../../../../widget/src/core/auth-modes';
 import { connect } from '../../../../widget/src/core/connect';
 import { ConnectError } from '../../../../widget/src/core/connect-error';
-import { isDirectMode } from '../../../../widget/src/core/http';
 import { subscribeSessionEvents } from '../../../../widget/src/core/live-events';
 import { openConnectPopup } from '../../../../widget/src/core/popup';
 import type { ConnectResult } from '../../../../widget/src/core/types';
 
 const POPUP_NAME = 'latchkey-connect';
-const REDIRECT_MODES = new Set(['OAUTH1', 'OAUTH2']);
 
-/** Whether the flow of this auth mode runs in a window (else one request with typed credentials). */
-export function needsPopup(authMode: string): boolean {
-  return !isDirectMode(authMode);
+/**
+ * Whether the test runs one request with the credentials typed in the dialog. `signsAssertion`: the provider
+ * declares a signed assertion's inputs (TWO_STEP `assertion_option`), which only the hosted page asks.
+ */
+export function connectsInDialog(authMode: string, signsAssertion = false): boolean {
+  return flowOf(authMode) === 'direct' && !showsExternalId(authMode) && !signsAssertion;
+}
+
+/** Whether the flow runs in a window (else one request with typed credentials). */
+export function needsPopup(authMode: string, signsAssertion = false): boolean {
+  return !connectsInDialog(authMode, signsAssertion);
 }
 
 export interface ReservedPopup {
@@ -66,8 +76,10 @@ export function startTestConnection(options: {
   connectionConfig: Record<string, string>;
   /** Typed credentials for the one-request modes, by declared field name (`apiKey`, `username`, …). */
   credentials: Record<string, string>;
+  /** The provider declares a signed assertion's inputs: the hosted page asks them. */
+  signsAssertion?: boolean;
 }): TestConnectionFlow {
-  if (!needsPopup(options.authMode)) {
+  if (!needsPopup(options.authMode, options.signsAssertion)) {
     const hasCredentials = Object.keys(options.credentials).length > 0;
     const result = connect({
       baseUrl: options.baseUrl,
@@ -75,12 +87,11 @@ export function startTestConnection(options: {
       integration: options.integration,
       authMode: options.authMode,
       connectionConfig: options.connectionConfig,
-      // Client-credentials fields are the provider's own names; the widget's type only spells out key and basic.
-      ...(hasCredentials ? { credentials: options.credentials as never } : {}),
+      ...(hasCredentials ? { credentials: options.credentials } : {}),
     });
     return { result, cancel() {} };
   }
-  if (REDIRECT_MODES.has(options.authMode)) {
+  if (flowOf(options.authMode) === 'redirect') {
     const flow = openConnectPopup({
       baseUrl: options.baseUrl,
       sessionToken: options.sessionToken,
@@ -94,7 +105,7 @@ export function startTestConnection(options: {
   return hostedPageFlow({ ...options, popup: options.popup ?? { window: null, close() {} } });
 }
 
-/** Credentials typed by the tester (API key, basic, …): the hosted connect page asks for them. */
+/** AWS SigV4, signed assertions and unavailable modes: the hosted connect page runs (or explains) them. */
 function hostedPageFlow(options: {
   popup: ReservedPopup;
   baseUrl: string;
