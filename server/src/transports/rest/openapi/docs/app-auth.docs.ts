@@ -1,7 +1,7 @@
 /** GitHub App setup URL (compat doc 3.3): where GitHub sends the browser after an installation. */
-import { authSuccessSchema } from '@latchkey/schema';
 import { z } from 'zod';
 import type { RouteDocs } from '../route-doc';
+import { callbackResponses } from './auth-flows.docs';
 
 export const appAuthDocs: RouteDocs = {
   'GET /app-auth/connect': {
@@ -23,12 +23,7 @@ export const appAuthDocs: RouteDocs = {
       })
       .partial()
       .catchall(z.string()),
-    responses: {
-      200: {
-        description: 'The flow completed',
-        content: { 'text/html': z.string(), 'application/json': authSuccessSchema },
-      },
-    },
+    responses: callbackResponses,
     errors: [400],
   },
 };

@@ -21,6 +21,14 @@ const directFlow = (summary: string, body: z.ZodType | undefined): RouteDoc => (
   errors: [403, 404],
 });
 
+/** What a callback answers: the page that posts the result to the opener, or JSON when only JSON is accepted. */
+export const callbackResponses: RouteDoc['responses'] = {
+  200: {
+    description: 'The flow completed',
+    content: { 'text/html': z.string(), 'application/json': authSuccessSchema },
+  },
+};
+
 export const authFlowDocs: RouteDocs = {
   'GET /oauth/connect/:integration': {
     summary: 'Start an OAuth flow',
@@ -57,12 +65,7 @@ export const authFlowDocs: RouteDocs = {
       })
       .partial()
       .catchall(z.string()),
-    responses: {
-      200: {
-        description: 'The flow completed',
-        content: { 'text/html': z.string(), 'application/json': authSuccessSchema },
-      },
-    },
+    responses: callbackResponses,
     errors: [400],
   },
   // One per auth mode that completes in one request, as the registry routes them.
