@@ -166,6 +166,44 @@ describe('OAuth 1.0a signatures (RFC 5849)', () => {
   });
 });
 
+describe('signing a form body whose field repeats', () => {
+  it('signs every occurrence, as oauth-sign does', () => {
+    const header = signRequest({
+      method: 'POST',
+      url: 'https://api.example.com/tags?x=1',
+      consumerKey: 'ck',
+      consumerSecret: 'cs',
+      token: 'tk',
+      tokenSecret: 'ts',
+      signatureMethod: 'HMAC-SHA1',
+      nonce: 'n0nce',
+      timestamp: 1700000000,
+      bodyParams: [
+        ['tag', 'a'],
+        ['tag', 'b'],
+      ],
+    });
+    const expected = oauthSign.sign(
+      'HMAC-SHA1',
+      'POST',
+      'https://api.example.com/tags',
+      {
+        oauth_consumer_key: 'ck',
+        oauth_nonce: 'n0nce',
+        oauth_signature_method: 'HMAC-SHA1',
+        oauth_timestamp: '1700000000',
+        oauth_token: 'tk',
+        oauth_version: '1.0',
+        x: '1',
+        tag: ['a', 'b'],
+      },
+      'cs',
+      'ts',
+    );
+    expect(header).toContain(`oauth_signature="${encodeURIComponent(expected)}"`);
+  });
+});
+
 describe.each<OAuth1SignatureMethod>(['HMAC-SHA1', 'HMAC-SHA256', 'PLAINTEXT'])(
   'three-legged flow (%s)',
   (method) => {

@@ -128,7 +128,7 @@ export interface OutboundRequestShape {
    * also given parsed for OAuth 1.0a (RFC 5849 §3.4.1.3.1).
    */
   body?: Buffer | undefined;
-  formBody?: Record<string, string> | undefined;
+  formBody?: ReadonlyArray<[name: string, value: string]> | undefined;
 }
 
 export interface AuthorizeInput {

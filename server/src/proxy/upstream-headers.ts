@@ -52,7 +52,8 @@ export function hopHeaders(hop: Hop, context: HeaderContext): Record<string, str
         url: hop.url,
         headers: { ...headers },
         body: data,
-        ...(form === undefined ? {} : { formBody: Object.fromEntries(new URLSearchParams(form.toString())) }),
+        // Pairs, not a map: a repeated field is signed as often as it is sent.
+        ...(form === undefined ? {} : { formBody: [...new URLSearchParams(form.toString())] }),
       },
     });
     // Credentials first, then the caller's own headers, as Nango orders them; the body's framing stays ours.

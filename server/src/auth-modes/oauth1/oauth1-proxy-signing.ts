@@ -1,5 +1,5 @@
 /** Signing of resource requests made with an OAuth 1.0a connection's token credentials (used by the proxy). */
-import { type OAuth1SignatureMethod, signRequest } from './oauth1-signature';
+import { type OAuth1Parameter, type OAuth1SignatureMethod, signRequest } from './oauth1-signature';
 
 export interface ProxyRequestSigningOptions {
   method: string;
@@ -12,7 +12,7 @@ export interface ProxyRequestSigningOptions {
   accessTokenSecret: string;
   signatureMethod: OAuth1SignatureMethod;
   /** Only for `application/x-www-form-urlencoded` bodies; other bodies are not signed (RFC 5849 §3.4.1.3.1). */
-  formBody?: Readonly<Record<string, string>>;
+  formBody?: readonly OAuth1Parameter[];
 }
 
 /** The `Authorization` header for a request to a protected resource (RFC 5849 §3.1). */

@@ -104,8 +104,11 @@ export interface SignRequestOptions {
   signatureMethod: OAuth1SignatureMethod;
   /** Further protocol parameters such as `oauth_callback` or `oauth_verifier`; every name must start with `oauth_`. */
   extraOAuthParams?: Readonly<Record<string, string>>;
-  /** Parameters of an `application/x-www-form-urlencoded` body, which are signed too (RFC 5849 §3.4.1.3.1). */
-  bodyParams?: Readonly<Record<string, string>>;
+  /**
+   * Parameters of an `application/x-www-form-urlencoded` body, which are signed too (RFC 5849 §3.4.1.3.1). As pairs
+   * when a name may repeat (`tag=a&tag=b`): each occurrence is signed.
+   */
+  bodyParams?: Readonly<Record<string, string>> | readonly OAuth1Parameter[];
   /** Defaults to 32 random hex characters. */
   nonce?: string;
   /** Unix seconds; defaults to now. */
@@ -133,7 +136,9 @@ export function signRequest(options: SignRequestOptions): string {
   const signed: OAuth1Parameter[] = [
     ...Object.entries(oauthParams),
     ...new URL(options.url).searchParams,
-    ...Object.entries(options.bodyParams ?? {}),
+    ...(Array.isArray(options.bodyParams)
+      ? (options.bodyParams as readonly OAuth1Parameter[])
+      : Object.entries(options.bodyParams ?? {})),
   ];
   const baseString = signatureBaseString(options.method, options.url, signed);
   oauthParams.oauth_signature = signature(

@@ -3,7 +3,7 @@
  * integration's consumer and the connection's token, the account named in the `realm` (NetSuite's form of it).
  */
 import { LatchkeyError } from '@latchkey/schema';
-import { signRequest } from '../oauth1/oauth1-signature';
+import { type OAuth1Parameter, signRequest } from '../oauth1/oauth1-signature';
 
 /** NetSuite account ids: letters, digits, `-` and `_` (the pattern of Nango's `accountId` field). */
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -38,7 +38,7 @@ export interface TbaSigningOptions {
   tokenSecret: string;
   accountId: string | undefined;
   /** Parameters of an `application/x-www-form-urlencoded` body, which are signed too. */
-  formBody?: Readonly<Record<string, string>>;
+  formBody?: readonly OAuth1Parameter[];
   nonce?: string;
   timestamp?: number;
 }
