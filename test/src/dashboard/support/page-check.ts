@@ -35,6 +35,18 @@ export class PageChecks {
     // Fonts, transitions and lazy chunks settle before the picture is taken and axe computes contrast.
     // Bounded: a page with a live subscription (logs) never goes fully idle.
     await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => undefined);
+    // A toast fading in is half transparent: axe would measure the contrast of the blend. Finite animations end
+    // first (a spinner's never does, hence the bound).
+    await page
+      .waitForFunction(
+        () =>
+          document
+            .getAnimations()
+            .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity),
+        undefined,
+        { timeout: 2_000 },
+      )
+      .catch(() => undefined);
     const started = performance.now();
     await page.screenshot({ path: path.join(OUTPUT_DIR, `${step}.png`) });
     // The dashboard's strict CSP (script-src 'self') refuses an inline <script> (addScriptTag); evaluating over the
