@@ -12,13 +12,24 @@ export default defineConfig({
           name,
           root: `./${name}`,
           include: ['**/*.test.ts', '**/*.test.tsx'],
-          exclude: ['**/node_modules/**'],
+          // The fault drills run as their own project (`pnpm test:faults`): they restart databases and kill processes.
+          exclude: ['**/node_modules/**', ...(name === 'test' ? ['faults/**'] : [])],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Prints which @nangohq/node methods the SDK suites covered (test/src/nango-node/coverage.ts).
           ...(name === 'test' ? { globalSetup: ['./src/nango-node/coverage-report.ts'] } : {}),
         },
       })),
+      {
+        test: {
+          name: 'faults',
+          root: './test',
+          include: ['faults/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
       // The widget's component tests render in jsdom (a file may opt out with `// @vitest-environment node`); the real
       // Latchkey they talk to runs in the global setup, outside jsdom's realm.
       {

@@ -80,6 +80,16 @@ export const ERROR_CODES = {
   invalid_connect_session_token_format: { status: 401, message: 'The connect session token is malformed.' },
   unknown_connect_session_token: { status: 401, message: 'The connect session token is unknown or expired.' },
   forbidden: { status: 403, message: 'The secret key does not have the scope this operation needs.' },
+  public_key_flows_disabled: {
+    status: 403,
+    message:
+      'Public-key flows are turned off for this environment: start the flow with a connect session token instead.',
+  },
+  session_bound_to_other_browser: {
+    status: 403,
+    message: 'This connect link is bound to the browser that opened it first; ask for a new link.',
+  },
+  rate_limited: { status: 429, message: 'Too many requests; retry after the time given in Retry-After.' },
 
   // 401 / 403 / 429: operators signing in to the dashboard
   invalid_credentials_login: { status: 401, message: 'The email or password is incorrect.' },
@@ -157,6 +167,10 @@ export const ERROR_CODES = {
   server_error: { status: 500, message: 'An unexpected error occurred.' },
   decryption_failed: { status: 500, message: 'Stored data could not be decrypted.' },
   service_unavailable: { status: 503, message: 'The service is unavailable.' },
+  database_unavailable: {
+    status: 503,
+    message: 'The database is unavailable; retry shortly.',
+  },
   hosted_page_not_built: {
     status: 503,
     message: 'The hosted connect page is not built: run `pnpm --filter ./widget build`.',
