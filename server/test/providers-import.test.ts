@@ -10,6 +10,7 @@ import { createLatchkey } from '../src/latchkey';
 import { loadConfig } from '../src/platform/config/config';
 import { createLogger } from '../src/platform/logging/logger';
 import { cliSandbox } from './support/cli-process';
+import { apiKeyEntry } from './support/provider-entries';
 import { databaseKinds } from './support/test-database';
 import { createTestLatchkey, type TestLatchkey } from './support/test-latchkey';
 
@@ -24,14 +25,6 @@ interface Report {
   refused: Array<{ name: string; reason: string }>;
 }
 type Answer = { data: Report & Record<string, unknown>; error: { code: string; message: string } };
-
-const apiKeyEntry = (displayName: string) => ({
-  display_name: displayName,
-  docs: 'https://docs.acme.example',
-  auth_mode: 'API_KEY',
-  credentials: { apiKey: { type: 'string', title: 'Key', description: 'Your key' } },
-  proxy: { base_url: 'https://api.acme.example', headers: { authorization: 'Bearer ${apiKey}' } },
-});
 
 describe.each(databaseKinds())('POST /providers/import (%s)', (kind) => {
   let t: TestLatchkey;

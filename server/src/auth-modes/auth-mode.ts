@@ -95,26 +95,28 @@ export interface RedirectFlow {
    * credentials come from the integration, not from the provider's answer, so nothing else proves they work).
    */
   verifiesCredentials?: boolean;
-  start(
-    request: ModeFlowInput & {
-      /** 256 random bits in hex; the provider must send it back (state, or in the callback URL). */
-      state: string;
-      /** Latchkey's callback (`/oauth/callback`, or the environment's custom callback URL). */
-      redirectUri: string;
-      authorizationParams: Record<string, string>;
-      userScopes: string[] | undefined;
-    },
-  ): Promise<{ target: URL; secrets: Record<string, string> }>;
-  complete(
-    request: ModeFlowInput & {
-      state: string;
-      redirectUri: string;
-      /** The callback's query (`code`, `installation_id`, `oauth_verifier`, …). */
-      query: URLSearchParams;
-      /** What start() kept, opened. */
-      secrets: Record<string, string>;
-    },
-  ): Promise<ObtainedCredentials>;
+  start(request: RedirectStart): Promise<{ target: URL; secrets: Record<string, string> }>;
+  complete(request: RedirectCompletion): Promise<ObtainedCredentials>;
+}
+
+/** What a redirect flow's start() gets: where to send the end user, and how the provider finds its way back. */
+export interface RedirectStart extends ModeFlowInput {
+  /** 256 random bits in hex; the provider must send it back (state, or in the callback URL). */
+  state: string;
+  /** Latchkey's callback (`/oauth/callback`, or the environment's custom callback URL). */
+  redirectUri: string;
+  authorizationParams: Record<string, string>;
+  userScopes: string[] | undefined;
+}
+
+/** What a redirect flow's complete() gets: the callback, and what start() kept. */
+export interface RedirectCompletion extends ModeFlowInput {
+  state: string;
+  redirectUri: string;
+  /** The callback's query (`code`, `installation_id`, `oauth_verifier`, …). */
+  query: URLSearchParams;
+  /** What start() kept, opened. */
+  secrets: Record<string, string>;
 }
 
 /** One request to the provider, as a mode sees it when adding its credentials. */

@@ -30,6 +30,18 @@ export function requireClient(integration: ModeIntegration): { clientId: string;
   return { clientId, clientSecret };
 }
 
+/** A provider's answer as a JSON object; undefined for anything else (invalid JSON, an array, a bare value). */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `Basic base64(user:password)` (RFC 7617). */
 export function basicAuthorization(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;

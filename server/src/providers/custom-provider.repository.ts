@@ -1,4 +1,5 @@
 import type { ProviderDefinition } from '@latchkey/providers';
+import { sql } from 'kysely';
 import type { Db } from '../platform/database/database';
 import type { CustomProviderRow } from './custom-provider.table';
 
@@ -71,4 +72,16 @@ export async function updateCustomProviderRow(db: Db, id: string, definition: Pr
 
 export async function deleteCustomProviderRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('custom_providers').where('id', '=', id).execute();
+}
+
+/** The channel of `change-notify` (migration 2026-11-23T0005), which the connection read cache hears too. */
+export const CHANGE_CHANNEL = 'latchkey_cache';
+
+/**
+ * Tells other instances' caches that the environment's custom providers changed, when the transaction commits. The
+ * `change-notify` triggers announce updates and deletes; inserts (a new name, which may override a shipped one) only
+ * this way.
+ */
+export async function notifyCustomProvidersChanged(db: Db, environmentId: string): Promise<void> {
+  await sql`select pg_notify(${CHANGE_CHANNEL}, ${`custom_providers:${environmentId}`})`.execute(db);
 }

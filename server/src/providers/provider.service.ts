@@ -31,10 +31,15 @@ import {
   deleteCustomProviderRow,
   findCustomProviderRow,
   insertCustomProviderRow,
-  listCustomProviderRows,
+  notifyCustomProvidersChanged,
   updateCustomProviderRow,
   upsertCustomProviderRows,
 } from './custom-provider.repository';
+import {
+  type CustomDefinitions,
+  type CustomProviderCache,
+  readCustomDefinitions,
+} from './custom-provider-cache';
 import { compileProviderSearch } from './provider-search';
 
 export interface ProviderService {
@@ -65,6 +70,8 @@ export interface ProviderServiceDeps {
   isProviderInUse: (environmentId: string, name: string) => Promise<boolean>;
   /** Operator actions go to the audit log. */
   audit?: Pick<AuditService, 'record'> | undefined;
+  /** Keeps custom definitions in memory; latchkey.ts passes one that hears other instances. Absent: read each time. */
+  cache?: CustomProviderCache | undefined;
 }
 
 export function createProviderService(deps: ProviderServiceDeps): ProviderService {
@@ -75,17 +82,17 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
     return { ...provider, logo_url: `${deps.publicUrl}/images/template-logos/${provider.name}.svg`, custom };
   }
 
-  /** The environment's definitions by name: alias targets are looked up there first, then in the catalog. */
-  async function customDefinitions(environmentId: string): Promise<Map<string, ProviderDefinition>> {
-    const rows = await listCustomProviderRows(db, environmentId);
-    return new Map(rows.map((row) => [row.name, row.definition]));
+  /**
+   * The environment's definitions by name: alias targets are looked up there first, then in the catalog. Reads go
+   * through the cache; checks before a write read the database.
+   */
+  function customDefinitions(environmentId: string, fresh = false): Promise<CustomDefinitions> {
+    return fresh || deps.cache === undefined
+      ? readCustomDefinitions(db, environmentId)
+      : deps.cache.definitions(environmentId);
   }
 
-  function resolveIn(
-    definitions: Map<string, ProviderDefinition>,
-    name: string,
-    definition: ProviderDefinition,
-  ) {
+  function resolveIn(definitions: CustomDefinitions, name: string, definition: ProviderDefinition) {
     return resolveAlias(name, definition, (target) => definitions.get(target) ?? catalog.get(target));
   }
 
@@ -111,7 +118,7 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
         errors: fieldErrorsFromZod(parsed.error),
       });
     }
-    const resolved = resolveIn(await customDefinitions(environmentId), name, parsed.data);
+    const resolved = resolveIn(await customDefinitions(environmentId, true), name, parsed.data);
     const problems =
       typeof resolved === 'string'
         ? [resolved]
@@ -161,12 +168,10 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
 
     async resolve(environmentId, name) {
       if (!providerNameSchema.safeParse(name).success) return catalog.get(name);
-      const row = await findCustomProviderRow(db, environmentId, name);
-      if (row === undefined) return catalog.get(name);
-      const resolved =
-        row.definition.alias === undefined
-          ? resolveAlias(name, row.definition, () => undefined)
-          : resolveIn(await customDefinitions(environmentId), name, row.definition);
+      const definitions = await customDefinitions(environmentId);
+      const definition = definitions.get(name);
+      if (definition === undefined) return catalog.get(name);
+      const resolved = resolveIn(definitions, name, definition);
       return typeof resolved === 'string' ? undefined : resolved;
     },
 
@@ -186,14 +191,19 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
         );
       }
       const valid = await validateDefinition(auth.environment.id, name, definition);
-      const row = await insertCustomProviderRow(db, {
-        id: randomUUID(),
-        environment_id: auth.environment.id,
-        name,
-        definition: valid,
+      const row = await db.transaction().execute(async (trx) => {
+        const inserted = await insertCustomProviderRow(trx, {
+          id: randomUUID(),
+          environment_id: auth.environment.id,
+          name,
+          definition: valid,
+        });
+        if (inserted !== undefined) await notifyCustomProvidersChanged(trx, auth.environment.id);
+        return inserted;
       });
       if (row === undefined)
         throw new ConflictError('provider_already_exists', `Provider ${name} already exists.`);
+      deps.cache?.invalidate(auth.environment.id);
       await audit(auth, 'provider.create', name);
       return service.get(auth, name);
     },
@@ -215,6 +225,7 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
         else merged[key] = value;
       }
       await updateCustomProviderRow(db, row.id, await validateDefinition(auth.environment.id, name, merged));
+      deps.cache?.invalidate(auth.environment.id);
       await audit(auth, 'provider.update', name, { fields: Object.keys(patch) });
       return service.get(auth, name);
     },
@@ -230,7 +241,7 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
       }
       // Without it, custom aliases of this provider would point at nothing (an override falls back to the catalog).
       if (catalog.get(name) === undefined) {
-        const aliases = [...(await customDefinitions(auth.environment.id))]
+        const aliases = [...(await customDefinitions(auth.environment.id, true))]
           .filter(([, definition]) => definition.alias === name)
           .map(([alias]) => alias);
         if (aliases.length > 0) {
@@ -241,6 +252,7 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
         }
       }
       await deleteCustomProviderRow(db, row.id);
+      deps.cache?.invalidate(auth.environment.id);
       await audit(auth, 'provider.delete', name);
     },
 
@@ -253,18 +265,20 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
         );
       }
       const environmentId = auth.environment.id;
-      const existing = new Map(
-        (await listCustomProviderRows(db, environmentId)).map((row) => [row.name, row]),
-      );
+      const existing = await customDefinitions(environmentId, true);
       const check = checkProvidersFile(entries as Record<string, unknown>, {
         skip: (name) => !options.override && catalog.get(name) !== undefined,
-        lookup: (name) => existing.get(name)?.definition ?? catalog.get(name),
+        lookup: (name) => existing.get(name) ?? catalog.get(name),
         allowHttpLoopback: deps.allowPrivateUrls,
       });
       const imported = check.accepted.filter(({ name }) => !existing.has(name)).map(({ name }) => name);
       const updated = check.accepted.filter(({ name }) => existing.has(name)).map(({ name }) => name);
       const rows = check.accepted.map(({ name, definition }) => ({ id: randomUUID(), name, definition }));
-      await db.transaction().execute((trx) => upsertCustomProviderRows(trx, environmentId, rows));
+      await db.transaction().execute(async (trx) => {
+        await upsertCustomProviderRows(trx, environmentId, rows);
+        if (rows.length > 0) await notifyCustomProvidersChanged(trx, environmentId);
+      });
+      deps.cache?.invalidate(environmentId);
       for (const name of imported) await audit(auth, 'provider.create', name, { via: 'import' });
       for (const name of updated) await audit(auth, 'provider.update', name, { via: 'import' });
       return { imported, updated, skipped: check.skipped, refused: check.refused };

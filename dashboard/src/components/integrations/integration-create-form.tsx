@@ -15,10 +15,9 @@ import { TextField } from '../ui/field';
 import { integrationKeyProblem, MACHINE_VALUE } from './integration-input';
 import { IntegrationSettingsFields } from './integration-settings-fields';
 import {
-  configKey,
-  integrationConfigFieldsOf,
-  modeSettingsOf,
+  needsSettings,
   type SettingValues,
+  settingErrors,
   settingsInput,
   settingsProblems,
 } from './integration-settings-spec';
@@ -70,23 +69,14 @@ export function IntegrationCreateForm({
     uniqueKey: integrationKeyProblem(uniqueKey),
     ...settingsProblems(authMode, provider, settings),
   };
-  const show = (problem: string | null | undefined) => (touched ? (problem ?? undefined) : undefined);
-  // The server names a field by its place in the body: `credentials.client_id`, `custom.username`, ….
-  const into = modeSettingsOf(authMode)?.into === 'custom' ? 'custom' : 'credentials';
+  // Until the first submit, only the server's problems show.
+  const shown: Record<string, string | null> = touched ? local : {};
   const errors: Record<string, string | undefined> = {
-    uniqueKey: show(local.uniqueKey) ?? server.unique_key ?? keyConflict,
+    uniqueKey: shown.uniqueKey ?? server.unique_key ?? keyConflict,
     displayName: server.display_name,
+    ...settingErrors(authMode, provider, shown, server),
   };
-  for (const field of modeSettingsOf(authMode)?.fields ?? []) {
-    errors[field.name] = show(local[field.name]) ?? server[`${into}.${field.name}`];
-  }
-  for (const [name] of integrationConfigFieldsOf(provider)) {
-    const key = configKey(name);
-    errors[key] = show(local[key]) ?? server[`integration_config.${name}`] ?? server[`custom.${name}`];
-  }
   const fieldErrorShown = Object.values(errors).some(Boolean);
-  const nothingToSet =
-    modeSettingsOf(authMode) === undefined && integrationConfigFieldsOf(provider).length === 0;
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -140,12 +130,12 @@ export function IntegrationCreateForm({
         onChange={(key, value) => setSettings((current) => ({ ...current, [key]: value }))}
         errors={errors}
       />
-      {nothingToSet ? (
+      {needsSettings(authMode, provider) ? null : (
         <p className="muted">
           Nothing else to set up: with this provider each end user brings their own credentials when they
           connect.
         </p>
-      ) : null}
+      )}
       {create.isError && !fieldErrorShown ? <FormError error={create.error} /> : null}
       <div className="row">
         <Button type="submit" variant="primary" loading={create.isPending}>

@@ -17,10 +17,10 @@ import { useToast } from '../ui/toast';
 import { joinScopes } from './integration-input';
 import { IntegrationSettingsFields } from './integration-settings-fields';
 import {
-  configKey,
   integrationConfigFieldsOf,
   modeSettingsOf,
   type SettingValues,
+  settingErrors,
   settingsInput,
   settingsProblems,
 } from './integration-settings-spec';
@@ -63,7 +63,6 @@ export function IntegrationSettingsForm({
   const changed = displayNameChanged || changedKeys.length > 0;
   const clientIdChanged = changedKeys.includes('client_id');
   const server = fieldProblemsOf(update.error);
-  const into = mode?.into === 'custom' ? 'custom' : 'credentials';
   // Settings Latchkey does not return are replaced as a whole: once one is typed, the required ones are required.
   const isUnread = (key: string) => key.startsWith('config.') || mode?.into === 'custom';
   const replacesUnreadSettings = changedKeys.some(isUnread);
@@ -75,14 +74,10 @@ export function IntegrationSettingsForm({
   if (credentialsKnown && clientIdChanged && (values.client_id ?? '').trim() === '') {
     local.client_id = 'The client ID cannot be empty.';
   }
-  const errors: Record<string, string | undefined> = { displayName: server['patch.display_name'] };
-  for (const field of mode?.fields ?? []) {
-    errors[field.name] = local[field.name] ?? server[`patch.${into}.${field.name}`];
-  }
-  for (const [name] of provider ? integrationConfigFieldsOf(provider) : []) {
-    const key = configKey(name);
-    errors[key] = local[key] ?? server[`patch.integration_config.${name}`] ?? server[`patch.custom.${name}`];
-  }
+  const errors: Record<string, string | undefined> = {
+    displayName: server['patch.display_name'],
+    ...settingErrors(authMode, provider, local, server, 'patch.'),
+  };
   const blocked = Object.values(local).some((problem) => problem !== null && problem !== undefined);
   const fieldErrorShown = Object.values(errors).some(Boolean);
 

@@ -116,6 +116,11 @@ export function modeSettingsOf(authMode: string): ModeSettings | undefined {
   return Object.hasOwn(MODES, authMode) ? MODES[authMode] : undefined;
 }
 
+/** Whether an integration of this mode and provider holds anything besides its ID. */
+export function needsSettings(authMode: string, provider: ProviderOutput): boolean {
+  return modeSettingsOf(authMode) !== undefined || integrationConfigFieldsOf(provider).length > 0;
+}
+
 /** The new-integration page's description for the mode. */
 export function settingsSummary(authMode: string, provider: ProviderOutput): string {
   const summary = modeSettingsOf(authMode)?.summary;
@@ -196,6 +201,30 @@ export function settingsProblems(
     else problems[key] = null;
   }
   return problems;
+}
+
+/**
+ * The message each setting shows: the form's own problem first, else the server's for the field where
+ * `settingsInput` put it in the body (`at` the body's own place in the call: `patch.` for an update).
+ */
+export function settingErrors(
+  authMode: string,
+  provider: ProviderOutput | undefined,
+  own: Readonly<Record<string, string | null | undefined>>,
+  server: Readonly<Record<string, string>>,
+  at = '',
+): Record<string, string | undefined> {
+  const errors: Record<string, string | undefined> = {};
+  const mode = modeSettingsOf(authMode);
+  const into = mode?.into === 'custom' ? 'custom' : 'credentials';
+  for (const field of mode?.fields ?? []) {
+    errors[field.name] = own[field.name] ?? server[`${at}${into}.${field.name}`];
+  }
+  for (const [name] of provider ? integrationConfigFieldsOf(provider) : []) {
+    const key = configKey(name);
+    errors[key] = own[key] ?? server[`${at}integration_config.${name}`] ?? server[`${at}custom.${name}`];
+  }
+  return errors;
 }
 
 /**

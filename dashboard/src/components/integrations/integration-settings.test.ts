@@ -9,6 +9,8 @@ import {
   configFieldVisible,
   configKey,
   integrationConfigFieldsOf,
+  needsSettings,
+  settingErrors,
   settingsInput,
   settingsProblems,
   settingsSummary,
@@ -197,6 +199,34 @@ describe('what an integration holds, per auth mode', () => {
     expect(settingsSummary('OAUTH2', provider())).toMatch(/callback URL/);
     expect(settingsSummary('AWS_SIGV4', AWS)).toMatch(/settings the provider asks/);
     expect(settingsSummary('API_KEY', provider())).toMatch(/only needs an ID/);
+    expect([needsSettings('OAUTH2', provider()), needsSettings('AWS_SIGV4', AWS)]).toEqual([true, true]);
+    expect(needsSettings('API_KEY', provider())).toBe(false);
+  });
+
+  it("shows the form's own problem first, else the server's for the field where the body carried it", () => {
+    const server = {
+      'credentials.client_id': 'Unknown client.',
+      'credentials.client_secret': 'Too short.',
+      'patch.custom.username': 'Taken.',
+      'integration_config.service': 'Unknown service.',
+      'custom.awsAccessKeyId': 'Malformed.',
+    };
+    expect(
+      settingErrors('OAUTH2', provider(), { client_id: 'Required.', client_secret: null }, server),
+    ).toEqual({
+      client_id: 'Required.',
+      client_secret: 'Too short.',
+      scopes: undefined,
+    });
+    expect(settingErrors('INSTALL_PLUGIN', provider(), {}, server, 'patch.')).toMatchObject({
+      username: 'Taken.',
+      password: undefined,
+    });
+    expect(settingErrors('AWS_SIGV4', AWS, {}, server)).toMatchObject({
+      [configKey('service')]: 'Unknown service.',
+      [configKey('awsAccessKeyId')]: 'Malformed.',
+      [configKey('defaultRegion')]: undefined,
+    });
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { LatchkeyError } from '@latchkey/schema';
 import type { OutboundFetch, OutboundResponse } from '../../platform/outbound/outbound.types';
+import { parseJsonObject } from '../mode-helpers';
 
 export interface InstallationToken {
   token: string;
@@ -62,17 +63,6 @@ export function processInstallationTokenResponse(response: OutboundResponse): In
     expiresAt: Number.isNaN(parsed) ? null : new Date(parsed),
     raw: body,
   };
-}
-
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function printable(value: string): string {

@@ -4,6 +4,7 @@
  */
 import { type Credentials, LatchkeyError } from '@latchkey/schema';
 import type { OutboundFetch, OutboundResponse } from '../../platform/outbound/outbound.types';
+import { parseJsonObject } from '../mode-helpers';
 
 export type BillCredentials = Extract<Credentials, { type: 'BILL' }>;
 
@@ -60,7 +61,7 @@ export function processBillLoginResponse(
       },
     );
   }
-  const raw = parseObject(response.text);
+  const raw = parseJsonObject(response.text);
   const sessionId = raw?.sessionId;
   if (raw === undefined || typeof sessionId !== 'string' || sessionId === '') {
     throw new LatchkeyError('unable_to_parse_token_response', 'The login answer carries no sessionId.', {
@@ -93,15 +94,4 @@ export function loginOf(credentials: BillCredentials): BillLogin {
     organizationId: credentials.organization_id,
     devKey: credentials.dev_key,
   };
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

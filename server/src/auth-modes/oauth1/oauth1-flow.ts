@@ -4,7 +4,11 @@
  */
 import type { Provider } from '@latchkey/providers';
 import { LatchkeyError } from '@latchkey/schema';
-import type { OutboundFetch, OutboundResponse } from '../../platform/outbound/outbound.types';
+import type {
+  OutboundFetch,
+  OutboundRequest,
+  OutboundResponse,
+} from '../../platform/outbound/outbound.types';
 import { type OAuth1SignatureMethod, percentEncode, signRequest } from './oauth1-signature';
 
 type ParamValue = string | number | boolean;
@@ -72,14 +76,8 @@ export async function requestTokenRequest(
   fetch: OutboundFetch,
   options: RequestTokenRequestOptions,
 ): Promise<OutboundResponse> {
-  return sendSigned(fetch, {
-    method: options.provider.request_http_method ?? 'POST',
-    url: options.requestUrl,
-    params: stringParams(options.provider.request_params),
-    credentials: options,
-    signatureMethod: oauth1SignatureMethod(options.provider),
-    extraOAuthParams: { oauth_callback: options.callbackUrl },
-  });
+  const oauthParams = { oauth_callback: options.callbackUrl };
+  return fetch(tokenEndpointRequest('request_token', options, options.requestUrl, oauthParams));
 }
 
 /**
@@ -144,16 +142,9 @@ export async function accessTokenRequest(
   fetch: OutboundFetch,
   options: AccessTokenRequestOptions,
 ): Promise<OutboundResponse> {
-  return sendSigned(fetch, {
-    method: options.provider.token_http_method ?? 'POST',
-    url: options.tokenUrl,
-    params: stringParams(options.provider.token_params),
-    credentials: options,
-    token: options.requestToken,
-    tokenSecret: options.requestTokenSecret,
-    signatureMethod: oauth1SignatureMethod(options.provider),
-    extraOAuthParams: { oauth_verifier: options.verifier },
-  });
+  const requestToken = { token: options.requestToken, secret: options.requestTokenSecret };
+  const oauthParams = { oauth_verifier: options.verifier };
+  return fetch(tokenEndpointRequest('access_token', options, options.tokenUrl, oauthParams, requestToken));
 }
 
 /**
@@ -186,45 +177,52 @@ export function oauth1SignatureMethod(provider: Provider): OAuth1SignatureMethod
   return method;
 }
 
-interface SignedRequest {
-  method: string;
-  url: string;
-  params: Record<string, string>;
-  credentials: OAuth1ConsumerCredentials;
-  token?: string;
-  tokenSecret?: string;
-  signatureMethod: OAuth1SignatureMethod;
-  extraOAuthParams: Record<string, string>;
-}
+/** Where each token endpoint's method and parameters are in a provider entry. */
+const TOKEN_ENDPOINTS = {
+  request_token: { method: 'request_http_method', params: 'request_params' },
+  access_token: { method: 'token_http_method', params: 'token_params' },
+} as const;
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
-function sendSigned(fetch: OutboundFetch, request: SignedRequest): Promise<OutboundResponse> {
-  const method = request.method.toUpperCase();
+/**
+ * The signed request to one of the two token endpoints (RFC 5849 §2.1, §2.3), the part both steps share: the
+ * provider's method for it (POST by default), its parameters as a form body (as the query for a method without one),
+ * signed with the consumer credentials, the request token when there is one, and the step's own `oauth_` parameters.
+ */
+function tokenEndpointRequest(
+  endpoint: keyof typeof TOKEN_ENDPOINTS,
+  client: OAuth1ConsumerCredentials & { provider: Provider },
+  target: string,
+  oauthParams: Record<string, string>,
+  requestToken?: { token: string; secret: string },
+): OutboundRequest {
+  const { provider } = client;
+  const method = (provider[TOKEN_ENDPOINTS[endpoint].method] ?? 'POST').toUpperCase();
+  const params = stringParams(provider[TOKEN_ENDPOINTS[endpoint].params]);
   const inBody = METHODS_WITH_BODY.has(method);
-  const url = new URL(request.url);
+  const url = new URL(target);
   if (!inBody) {
-    for (const [name, value] of Object.entries(request.params)) url.searchParams.append(name, value);
+    for (const [name, value] of Object.entries(params)) url.searchParams.append(name, value);
   }
-
   const authorization = signRequest({
     method,
     url,
-    consumerKey: request.credentials.consumerKey,
-    consumerSecret: request.credentials.consumerSecret,
-    token: request.token,
-    tokenSecret: request.tokenSecret,
-    signatureMethod: request.signatureMethod,
-    extraOAuthParams: request.extraOAuthParams,
-    bodyParams: inBody ? request.params : undefined,
+    consumerKey: client.consumerKey,
+    consumerSecret: client.consumerSecret,
+    token: requestToken?.token,
+    tokenSecret: requestToken?.secret,
+    signatureMethod: oauth1SignatureMethod(provider),
+    extraOAuthParams: oauthParams,
+    bodyParams: inBody ? params : undefined,
   });
   const headers: Record<string, string> = {
     authorization,
     accept: 'application/x-www-form-urlencoded, application/json;q=0.9, */*;q=0.1',
   };
-  if (!inBody) return fetch({ method, url: url.href, headers });
+  if (!inBody) return { method, url: url.href, headers };
   headers['content-type'] = 'application/x-www-form-urlencoded';
-  return fetch({ method, url: url.href, headers, body: formEncode(request.params) });
+  return { method, url: url.href, headers, body: formEncode(params) };
 }
 
 /** A token and its secret from a 2xx; `missingCode` when they are absent (the secret may be empty, not absent). */

@@ -3,9 +3,7 @@
  * to the provider is signed with the integration's consumer and the connection's token. Tokens do not expire.
  */
 import { type Credentials, LatchkeyError } from '@latchkey/schema';
-import { templateParams } from '../../provider-requests/provider-templates';
 import type { AuthModeHandler } from '../auth-mode';
-import { requireClient } from '../mode-helpers';
 import { oauth1SignatureMethod } from './oauth1-flow';
 import { completeOAuth1, startOAuth1 } from './oauth1-flow.steps';
 import { signProxyRequest } from './oauth1-proxy-signing';
@@ -17,47 +15,8 @@ export const oauth1Mode: AuthModeHandler = {
   flow: {
     kind: 'redirect',
     needsClient: true,
-    async start({
-      provider,
-      integration,
-      connectionConfig,
-      scopes,
-      runtime,
-      state,
-      redirectUri,
-      ...request
-    }) {
-      const { clientId, clientSecret } = requireClient(integration);
-      const started = await startOAuth1(runtime.outbound, {
-        provider,
-        connectionConfig,
-        consumerKey: clientId,
-        consumerSecret: clientSecret,
-        callbackUrl: `${redirectUri}${redirectUri.includes('?') ? '&' : '?'}state=${state}`,
-        scopes,
-        authorizationParams: {
-          ...templateParams(provider.authorization_params, connectionConfig),
-          ...request.authorizationParams,
-        },
-        allowHttp: runtime.allowPrivateUrls,
-      });
-      await runtime.note('request token obtained');
-      return { target: started.authorizationUrl, secrets: started.secrets };
-    },
-    async complete({ provider, integration, connectionConfig, scopes, runtime, query, secrets }) {
-      const { clientId, clientSecret } = requireClient(integration);
-      const { credentials } = await completeOAuth1(runtime.outbound, {
-        query,
-        provider,
-        connectionConfig,
-        consumerKey: clientId,
-        consumerSecret: clientSecret,
-        secrets,
-        allowHttp: runtime.allowPrivateUrls,
-      });
-      await runtime.note('access token obtained');
-      return { credentials, expiresAt: null, scopes };
-    },
+    start: startOAuth1,
+    complete: completeOAuth1,
   },
   canRenew: () => false,
   /** A new nonce and timestamp on every call: each retry and redirect hop is signed again. */

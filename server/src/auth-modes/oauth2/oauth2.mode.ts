@@ -27,17 +27,9 @@ export const oauth2Mode: AuthModeHandler = {
   flow: {
     kind: 'redirect',
     needsClient: true,
-    async start({
-      provider,
-      integration,
-      connectionConfig,
-      scopes,
-      runtime,
-      state,
-      redirectUri,
-      ...request
-    }) {
-      const { clientId } = requireClient(integration);
+    async start(request) {
+      const { provider, connectionConfig, runtime } = request;
+      const { clientId } = requireClient(request.integration);
       const grantType = provider.token_params?.grant_type;
       if (grantType !== undefined && grantType !== 'authorization_code') {
         throw new LatchkeyError(
@@ -58,9 +50,9 @@ export const oauth2Mode: AuthModeHandler = {
           urlOptions(provider, runtime.allowPrivateUrls),
         ),
         clientId,
-        redirectUri,
-        state,
-        scopes,
+        redirectUri: request.redirectUri,
+        state: request.state,
+        scopes: request.scopes,
         codeChallenge:
           codeVerifier === undefined ? undefined : await oauth.calculatePKCECodeChallenge(codeVerifier),
         templateParams: templateParams(provider.authorization_params, connectionConfig),
@@ -70,18 +62,9 @@ export const oauth2Mode: AuthModeHandler = {
       return { target, secrets };
     },
 
-    async complete({
-      provider,
-      integration,
-      connectionConfig,
-      scopes,
-      runtime,
-      state,
-      redirectUri,
-      query,
-      secrets,
-    }) {
-      const { clientId, clientSecret } = requireClient(integration);
+    async complete(request) {
+      const { provider, connectionConfig, runtime, query } = request;
+      const { clientId, clientSecret } = requireClient(request.integration);
       const options = urlOptions(provider, runtime.allowPrivateUrls);
       const issuer = expectedIssuerOf(
         buildProviderUrl(provider.authorization_url!, connectionConfig, options),
@@ -99,7 +82,13 @@ export const oauth2Mode: AuthModeHandler = {
           tokenParams: templateParams(provider.token_params, connectionConfig),
           allowInsecure: runtime.allowPrivateUrls,
         },
-        { code, state, iss: query.get('iss'), redirectUri, codeVerifier: secrets.codeVerifier },
+        {
+          code,
+          state: request.state,
+          iss: query.get('iss'),
+          redirectUri: request.redirectUri,
+          codeVerifier: request.secrets.codeVerifier,
+        },
       );
       const tokens = processTokenResponse(response, provider);
       await runtime.note('token exchanged', {
@@ -112,7 +101,7 @@ export const oauth2Mode: AuthModeHandler = {
           ...extractTokenResponseMetadata(provider, tokens.raw),
           ...callbackMetadata(provider, query),
         },
-        scopes: tokens.grantedScopes ?? scopes,
+        scopes: tokens.grantedScopes ?? request.scopes,
       };
     },
   },

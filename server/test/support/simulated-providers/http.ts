@@ -64,17 +64,8 @@ export function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-/** The body as a JSON object; undefined for anything else (invalid JSON, an array, a bare value). */
-export function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The body as a JSON object: the parser Latchkey reads providers' answers with. */
+export { parseJsonObject } from '../../../src/auth-modes/mode-helpers';
 
 /** Answers `body` exactly as given (a test compares it byte for byte with what the proxy passes on). */
 export function send(res: ServerResponse, status: number, body: string, contentType = JSON_TYPE): void {
