@@ -12,12 +12,13 @@ import type { CreatedEnvironment } from './environments/environment.service';
 import { createEventBus } from './events/event-bus';
 import type { Config } from './platform/config/config';
 import { createVault, type Vault } from './platform/crypto/vault';
-import { createDatabase, type Db } from './platform/database/database';
+import { createDatabase, type Db, reportDatabaseErrorsTo } from './platform/database/database';
 import { acquireEmbeddedLock } from './platform/database/embedded-lock';
 import { migrateToLatest } from './platform/database/migrator';
 import type { Logger } from './platform/logging/logger';
 import { createOutboundFetch } from './platform/outbound/outbound-fetch';
 import { LATCHKEY_VERSION } from './platform/version';
+import { createCustomProviderCache } from './providers/custom-provider-cache';
 import { createServices, type Services } from './services';
 import { createHttpApp } from './transports/http-app';
 import { createFastConnectionRead, type NodeRoute } from './transports/rest/fast-connection-read';
@@ -57,6 +58,7 @@ export async function createLatchkey(
   const opened =
     options.db === undefined ? openConfiguredDatabase(config) : { db: options.db, release: () => {} };
   const { db } = opened;
+  reportDatabaseErrorsTo(db, options.logger);
   try {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) options.logger.info({ migrations: applied }, 'database migrated');
@@ -78,6 +80,11 @@ export async function createLatchkey(
       logger: options.logger,
       listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined,
     });
+    const customProviders = createCustomProviderCache({
+      db,
+      logger: options.logger,
+      listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined,
+    });
     const flowResults = createFlowResultBus({
       db,
       logger: options.logger,
@@ -90,12 +97,14 @@ export async function createLatchkey(
       catalog,
       publicUrl: config.publicUrl,
       allowPrivateUrls: config.allowPrivateUrls,
+      providerTimeoutMs: config.providerTimeoutMs,
       logger: options.logger,
       connectSessionTtlSeconds: config.connectSessionTtlSeconds,
       oidc: config.oidc,
       refreshPolicy,
       eventBus,
       readCache,
+      customProviders,
       flowResults,
       onDeliveriesQueued: () => webhookWorker?.wake(),
     });
@@ -116,6 +125,7 @@ export async function createLatchkey(
       await services.fetchTracker.stop();
       await eventBus.close();
       await readCache.close();
+      await customProviders.close();
       await flowResults.close();
     };
     const createdEnvironments = await services.environments.ensureDefaults({
@@ -129,10 +139,11 @@ export async function createLatchkey(
       catalog,
       logger: options.logger,
       bodyLimit: config.bodyLimit,
+      rateLimits: config.rateLimits,
       webSockets,
       websocketPath: config.websocketPath,
     });
-    await Promise.all([eventBus.start(), readCache.start(), flowResults.start()]);
+    await Promise.all([eventBus.start(), readCache.start(), customProviders.start(), flowResults.start()]);
     if (config.webhooks.enabled) {
       webhookWorker = startWebhookWorker({
         db,

@@ -6,6 +6,7 @@ import { createLatchkey, type Latchkey } from './latchkey';
 import { ConfigError, loadConfig } from './platform/config/config';
 import { rotateSealedValues } from './platform/crypto/key-rotation';
 import { EmbeddedLockError } from './platform/database/embedded-lock';
+import { embeddedStartFailure } from './platform/database/storage-full';
 import type { Logger } from './platform/logging/logger';
 import { createLogger } from './platform/logging/logger';
 
@@ -33,6 +34,12 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof EmbeddedLockError) {
       process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    const diskFull =
+      config.database.kind === 'pglite' ? embeddedStartFailure(config.dataDir, error) : undefined;
+    if (diskFull !== undefined) {
+      process.stderr.write(`${diskFull}\n`);
       process.exit(1);
     }
     throw error;

@@ -24,6 +24,7 @@ import type { ConnectionReadCache } from './credentials/connection-read-cache';
 import { createCredentialService, type RefreshingCredentialService } from './credentials/credential.service';
 import { createFetchTracker, type FetchTracker } from './credentials/fetch-tracker';
 import { DEFAULT_REFRESH_POLICY, type RefreshPolicy } from './credentials/refresh-policy';
+import { type AllowedOrigins, createAllowedOrigins } from './environments/allowed-origins';
 import { createEnvironmentService, type EnvironmentService } from './environments/environment.service';
 import {
   createEnvironmentAdminService,
@@ -48,6 +49,7 @@ import type { Logger } from './platform/logging/logger';
 import type { OutboundFetch } from './platform/outbound/outbound.types';
 import { createOutboundFetch } from './platform/outbound/outbound-fetch';
 import { createOutboundStream } from './platform/outbound/outbound-stream';
+import type { CustomProviderCache } from './providers/custom-provider-cache';
 import { createProviderService, type ProviderService } from './providers/provider.service';
 import { createProxyService, type ProxyService } from './proxy/proxy.service';
 import { createStatsService, type StatsService } from './stats/stats.service';
@@ -60,6 +62,8 @@ export interface Services {
   apiKeys: ApiKeyService;
   environments: EnvironmentService;
   environmentSettings: EnvironmentSettingsService;
+  /** Which origins each environment lets read its answers (CORS) and receive its popups' results. */
+  allowedOrigins: AllowedOrigins;
   providers: ProviderService;
   integrations: IntegrationService;
   connectSessions: ConnectSessionService;
@@ -101,6 +105,8 @@ export interface ServiceDeps {
   catalog: Catalog;
   publicUrl: string;
   allowPrivateUrls: boolean;
+  /** Requests to providers' auth endpoints are cut after this long (LATCHKEY_PROVIDER_TIMEOUT_MS). */
+  providerTimeoutMs?: number;
   logger: Logger;
   connectSessionTtlSeconds: number;
   /** Operator sign-in with OpenID Connect (LATCHKEY_OIDC_*); absent when not configured. */
@@ -116,6 +122,8 @@ export interface ServiceDeps {
   flowResults?: FlowResultBus;
   /** Serves reads of fresh tokens from memory; latchkey.ts passes one that hears other instances' writes. */
   readCache?: ConnectionReadCache;
+  /** Custom provider definitions in memory; latchkey.ts passes one that hears other instances' writes. */
+  customProviders?: CustomProviderCache;
   /** Wakes the webhook worker (a replayed delivery goes out at once). */
   onDeliveriesQueued?: () => void;
 }
@@ -132,6 +140,7 @@ export function createServices(deps: ServiceDeps): Services {
     allowPrivateUrls: deps.allowPrivateUrls,
     isProviderInUse: (environmentId, name) => integrationUsesProvider(db, environmentId, name),
     audit,
+    cache: deps.customProviders,
   });
   const integrations = createIntegrationService({ db, vault, providers, publicUrl: deps.publicUrl, audit });
   const environmentSettings = createEnvironmentSettingsService({
@@ -148,7 +157,9 @@ export function createServices(deps: ServiceDeps): Services {
     publicUrl: deps.publicUrl,
     ttlSeconds: deps.connectSessionTtlSeconds,
   });
-  const outbound = deps.outbound ?? createOutboundFetch({ allowPrivateUrls: deps.allowPrivateUrls });
+  const outbound =
+    deps.outbound ??
+    createOutboundFetch({ allowPrivateUrls: deps.allowPrivateUrls, timeoutMs: deps.providerTimeoutMs });
   const logs = createLogService({ db, logger: deps.logger });
   const fetchTracker = createFetchTracker(db);
   const credentials = createCredentialService({
@@ -218,6 +229,7 @@ export function createServices(deps: ServiceDeps): Services {
     apiKeys,
     environments,
     environmentSettings,
+    allowedOrigins: createAllowedOrigins({ db }),
     providers,
     integrations,
     connectSessions,

@@ -64,6 +64,8 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ LATCHKEY_WEBSOCKET_PATH: 'ws' }, 'LATCHKEY_WEBSOCKET_PATH'],
     [{ LATCHKEY_WEBSOCKET_PATH: '/ws?x=1' }, 'LATCHKEY_WEBSOCKET_PATH'],
+    [{ LATCHKEY_RATE_LIMIT_PER_ADDRESS: '-1' }, 'LATCHKEY_RATE_LIMIT_PER_ADDRESS'],
+    [{ LATCHKEY_RATE_LIMIT_PER_TOKEN: 'many' }, 'LATCHKEY_RATE_LIMIT_PER_TOKEN'],
   ])('stops on %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -82,6 +84,20 @@ describe('configuration', () => {
     expect(
       loadConfig({ LATCHKEY_DATA_DIR: dataDir(), LATCHKEY_WEBSOCKET_PATH: '/nango/ws/' }).websocketPath,
     ).toBe('/nango/ws');
+  });
+
+  it('rate-limits the public flow routes by default: 120 a minute per address, 60 per token; 0 turns one off', () => {
+    expect(loadConfig({ LATCHKEY_DATA_DIR: dataDir() }).rateLimits).toEqual({
+      perAddressPerMinute: 120,
+      perTokenPerMinute: 60,
+    });
+    expect(
+      loadConfig({
+        LATCHKEY_DATA_DIR: dataDir(),
+        LATCHKEY_RATE_LIMIT_PER_ADDRESS: '0',
+        LATCHKEY_RATE_LIMIT_PER_TOKEN: '600',
+      }).rateLimits,
+    ).toEqual({ perAddressPerMinute: 0, perTokenPerMinute: 600 });
   });
 
   it('never echoes a bad encryption key back', () => {

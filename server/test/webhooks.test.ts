@@ -12,6 +12,7 @@ import { createLogger } from '../src/platform/logging/logger';
 import type { WebhookDeliveryView } from '../src/webhooks/webhook-delivery.service';
 import { createEventIntegration, type EventIntegration, saveConnection } from './support/auth-event-fixtures';
 import { startFlowHarness } from './support/flow-harness';
+import { patchEnvironment } from './support/public-key-flows';
 import { databaseKinds } from './support/test-database';
 import { createTestLatchkey, type TestLatchkey } from './support/test-latchkey';
 import { checkSignatures, connectionOf, eventIdOf, orderViolations } from './support/webhook-assertions';
@@ -26,7 +27,9 @@ import {
 const FAST = {
   LATCHKEY_ALLOW_PRIVATE_URLS: '1',
   LATCHKEY_WEBHOOK_POLL_MS: '50',
-  LATCHKEY_WEBHOOK_TIMEOUT_MS: '400',
+  // Long enough that a loaded CI machine (parallel suites) does not turn a slow 200 into a timeout; the receiver's
+  // 'hang' answers still take exactly this long.
+  LATCHKEY_WEBHOOK_TIMEOUT_MS: '2000',
   LATCHKEY_WEBHOOK_BACKOFF_BASE_MS: '20',
   LATCHKEY_WEBHOOK_BACKOFF_MAX_SECONDS: '1',
   LATCHKEY_PROACTIVE_REFRESH: 'off',
@@ -161,7 +164,9 @@ describe.each(databaseKinds())('webhook delivery (%s)', (kind) => {
 
     const key = await signingKey(t);
     for (const request of accepted) {
-      expect(checkSignatures(request, key)).toEqual({ nango: true, standard: true, legacy: true });
+      expect(checkSignatures(request, key)).toEqual({ nango: true, standard: true, legacy: false });
+      // Nango's legacy SHA-256 signature only goes to environments that opt in.
+      expect(request.headers).not.toHaveProperty('x-nango-signature');
       expect(request.headers['content-type']).toBe('application/json');
       expect(request.headers['user-agent']).toMatch(/^Latchkey\/\d+\.\d+\.\d+$/);
       expect(Math.abs(Number(request.headers['webhook-timestamp']) * 1000 - request.receivedAt)).toBeLessThan(
@@ -270,8 +275,46 @@ describe.each(databaseKinds())('webhook delivery (%s)', (kind) => {
     await saveConnection(t.latchkey, integration, 'rotated');
     await vi.waitFor(() => expect(onPath(receiver, '/rotated')).toHaveLength(1), WAIT);
     const [request] = onPath(receiver, '/rotated');
-    expect(checkSignatures(request!, newKey)).toEqual({ nango: true, standard: true, legacy: true });
+    expect(checkSignatures(request!, newKey)).toEqual({ nango: true, standard: true, legacy: false });
     expect(checkSignatures(request!, oldKey)).toEqual({ nango: false, standard: false, legacy: false });
+  });
+
+  it('adds X-Nango-Signature only while the environment opts in, as the setting stands at each attempt', async () => {
+    const path = '/legacy';
+    const key = await signingKey(t);
+    await setWebhookUrl(t, `${receiver.url}${path}`);
+    await saveConnection(t.latchkey, integration, 'legacy-default');
+    await vi.waitFor(() => expect(onPath(receiver, path)).toHaveLength(1), WAIT);
+    const [unsigned] = onPath(receiver, path);
+    expect(unsigned!.headers).not.toHaveProperty('x-nango-signature');
+    expect(checkSignatures(unsigned!, key)).toEqual({ nango: true, standard: true, legacy: false });
+
+    // A receiver that takes only the legacy signature: the event waits, retried, until the opt-in reaches an attempt.
+    receiver.behaviour = (request) =>
+      request.path !== path
+        ? defaultAnswer(request)
+        : { status: request.headers['x-nango-signature'] === undefined ? 500 : 200 };
+    await saveConnection(t.latchkey, integration, 'legacy-opted-in');
+    await vi.waitFor(() => expect(onPath(receiver, path).length).toBeGreaterThan(1), WAIT);
+    await patchEnvironment(t.request, { legacy_webhook_signature: true });
+    await vi.waitFor(
+      () => expect(onPath(receiver, path).filter((r) => r.status === 200)).toHaveLength(2),
+      WAIT,
+    );
+    receiver.behaviour = defaultAnswer;
+    const attempts = onPath(receiver, path).slice(1);
+    const signed = attempts.at(-1)!;
+    expect(attempts[0]!.status).toBe(500);
+    expect(signed.headers['webhook-id']).toBe(attempts[0]!.headers['webhook-id']);
+    expect(checkSignatures(signed, key)).toEqual({ nango: true, standard: true, legacy: true });
+
+    await patchEnvironment(t.request, { legacy_webhook_signature: false });
+    await saveConnection(t.latchkey, integration, 'legacy-opted-out');
+    await vi.waitFor(
+      () => expect(onPath(receiver, path).filter((r) => r.status === 200)).toHaveLength(3),
+      WAIT,
+    );
+    expect(onPath(receiver, path).at(-1)!.headers).not.toHaveProperty('x-nango-signature');
   });
 
   it('checks scopes: a key without the webhooks scopes cannot list or replay deliveries', async () => {

@@ -2,9 +2,11 @@
  * The real `@nangohq/frontend` in Node against Latchkey's one-request auth modes: `auth(key, {credentials})` posts to
  * the mode's endpoint over fetch (no popup, no socket), each against its simulated provider.
  */
+import { createHmac } from 'node:crypto';
 import Nango, { AuthError } from '@nangohq/frontend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FlowHarness, startFlowHarness } from '../../server/test/support/flow-harness';
+import { enablePublicKeyFlows } from '../../server/test/support/public-key-flows';
 import {
   type SimulatedClientCredentials,
   startSimulatedClientCredentials,
@@ -66,12 +68,12 @@ describe.each(databaseKinds())('@nangohq/frontend direct auth modes against Latc
       });
     });
 
-    it('auth() with a public key and a connection id, and with a private JWK for private_key_jwt', async () => {
-      const settings = await h.api('/environment');
-      const { public_key: publicKey } = ((await settings.json()) as { data: { public_key: string } }).data;
-      const nango = new Nango({ host: h.url, publicKey });
+    it('auth() with a public key, a connection id and its HMAC, and with a private JWK for private_key_jwt', async () => {
+      await using flows = await enablePublicKeyFlows(h.api, { hmac: true });
+      const nango = new Nango({ host: h.url, publicKey: flows.publicKey });
       const result = await nango.auth('cc-jwt', 'sdk-cc-conn-1', {
         credentials: { client_id: sim.client.clientId, client_private_key: sim.client.privateJwk },
+        hmac: createHmac('sha256', flows.hmacKey).update('cc-jwt:sdk-cc-conn-1').digest('hex'),
       });
       expect(result).toEqual({ providerConfigKey: 'cc-jwt', connectionId: 'sdk-cc-conn-1' });
       expect(sim.tokenRequests.at(-1)).toMatchObject({

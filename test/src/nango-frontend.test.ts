@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { driveAuthorization } from '../../server/test/support/browser-driver';
 import { type FlowHarness, startFlowHarness } from '../../server/test/support/flow-harness';
+import { enablePublicKeyFlows } from '../../server/test/support/public-key-flows';
 import { databaseKinds } from '../../server/test/support/test-database';
 import {
   startVerificationServer,
@@ -102,30 +103,29 @@ describe.each(databaseKinds())('@nangohq/frontend against Latchkey (%s)', (kind)
     });
 
     it('uses the connection id and public key given to auth(), with the HMAC when the environment wants one', async () => {
-      const settings = await h.api('/environment?include=hmac_key');
-      const { public_key: publicKey, hmac_key: hmacKey } = (
-        (await settings.json()) as { data: { public_key: string; hmac_key: string } }
-      ).data;
-      const enable = await h.api('/environment', { method: 'PATCH', json: { hmac_enabled: true } });
-      expect(enable.status).toBe(200);
-      try {
-        const nango = new Nango({ host: h.url, publicKey });
-        const hmac = createHmac('sha256', hmacKey).update('local:sdk-conn-1').digest('hex');
-        const popup = onPopupNavigation(userApproves);
-        const result = await nango.auth('local', 'sdk-conn-1', { hmac });
-        await popup.settled();
-        expect(result).toEqual({ providerConfigKey: 'local', connectionId: 'sdk-conn-1', isPending: false });
-        expect(await connectionExists('local', 'sdk-conn-1')).toBe(true);
+      await using flows = await enablePublicKeyFlows(h.api, { hmac: true });
+      const nango = new Nango({ host: h.url, publicKey: flows.publicKey });
+      const hmac = createHmac('sha256', flows.hmacKey).update('local:sdk-conn-1').digest('hex');
+      const popup = onPopupNavigation(userApproves);
+      const result = await nango.auth('local', 'sdk-conn-1', { hmac });
+      await popup.settled();
+      expect(result).toEqual({ providerConfigKey: 'local', connectionId: 'sdk-conn-1', isPending: false });
+      expect(await connectionExists('local', 'sdk-conn-1')).toBe(true);
 
-        // A wrong digest never reaches the provider: the error comes back on the socket.
-        onPopupNavigation(popupLoads);
-        const refused = await rejection(nango.auth('local', 'sdk-conn-2', { hmac }));
-        expect(refused.type).toBe('invalid_hmac');
-        expect(await connectionExists('local', 'sdk-conn-2')).toBe(false);
-      } finally {
-        const disable = await h.api('/environment', { method: 'PATCH', json: { hmac_enabled: false } });
-        expect(disable.status).toBe(200);
-      }
+      // A wrong digest never reaches the provider: the error comes back on the socket.
+      onPopupNavigation(popupLoads);
+      const refused = await rejection(nango.auth('local', 'sdk-conn-2', { hmac }));
+      expect(refused.type).toBe('invalid_hmac');
+      expect(await connectionExists('local', 'sdk-conn-2')).toBe(false);
+    });
+
+    it('rejects auth() with a public key while the environment leaves public-key flows off', async () => {
+      const settings = await h.api('/environment');
+      const { public_key: publicKey } = ((await settings.json()) as { data: { public_key: string } }).data;
+      onPopupNavigation(popupLoads);
+      const refused = await rejection(new Nango({ host: h.url, publicKey }).auth('local', 'sdk-conn-off'));
+      expect(refused.type).toBe('public_key_flows_disabled');
+      expect(await connectionExists('local', 'sdk-conn-off')).toBe(false);
     });
 
     it('rejects auth() with callback_err when the user denies consent, and stores nothing', async () => {

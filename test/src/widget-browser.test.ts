@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowOrigins } from '../../server/test/support/allowed-origins';
 import { type FlowHarness, startFlowHarness } from '../../server/test/support/flow-harness';
 import {
   startVerificationServer,
@@ -106,6 +107,8 @@ describe.runIf(chromiumAvailable())('widget in Chromium', () => {
     await h.registerProvider({ ...verifier.apiKeyProvider('verified-api'), display_name: 'Verified API' });
     await h.createIntegration({ unique_key: 'apikey', provider: 'verified-api' });
     app = await startExampleApp(h.url, h.t.secretKey);
+    // The app runs on its own origin: the environment must allow it, or the widget cannot read Latchkey's answers.
+    await allowOrigins(h.api, [app.url]);
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -220,6 +223,47 @@ describe.runIf(chromiumAvailable())('widget in Chromium', () => {
       await shot(page, 'hosted-2-connected');
     } finally {
       await context.close();
+    }
+  });
+
+  it('binds a browser-bound connect link to the first browser: a second one is refused', async () => {
+    const first = await browser.newContext();
+    const second = await browser.newContext();
+    try {
+      const created = await h.api('/connect/sessions', {
+        method: 'POST',
+        json: { end_user: { id: 'bound-user', binding: 'browser' } },
+      });
+      const { data } = (await created.json()) as { data: { connect_link: string } };
+      const page = await first.newPage();
+      await page.goto(data.connect_link);
+      await page.getByRole('button', { name: 'Local OIDC' }).waitFor(STEP);
+      await shot(page, 'bound-1-first-browser');
+      const bindingCookies = async (context: BrowserContext) =>
+        (await context.cookies(h.url)).filter((cookie) => cookie.name === 'latchkey_csb');
+      expect(await bindingCookies(first)).toEqual([
+        expect.objectContaining({ httpOnly: true, sameSite: 'Lax', path: '/', secure: false }),
+      ]);
+
+      const other = await second.newPage();
+      await other.goto(data.connect_link);
+      const refusal = other.getByRole('alert');
+      await refusal.waitFor(STEP);
+      await shot(other, 'bound-2-other-browser');
+      expect(await refusal.textContent()).toContain('already opened in another browser');
+      expect(await other.getByRole('button', { name: 'Local OIDC' }).count()).toBe(0);
+      expect(await bindingCookies(second)).toEqual([]);
+
+      // The first browser connects through the OAuth popup, whose navigation to /oauth/connect carries the cookie.
+      const popupOpened = page.waitForEvent('popup');
+      await page.getByRole('button', { name: 'Local OIDC' }).click();
+      const popup = await popupOpened;
+      await loginAndConsent(popup, 'bound');
+      await page.locator('main[data-connected="true"]').waitFor({ state: 'attached', ...STEP });
+      await shot(page, 'bound-4-connected');
+    } finally {
+      await first.close();
+      await second.close();
     }
   });
 });

@@ -35,6 +35,18 @@ export const endUserInputSchema = z
   })
   .strict();
 
+/**
+ * `browser`: the session is bound to the first browser that uses its token (a cookie); any other browser is refused,
+ * so a forwarded connect link cannot attach someone else's account. Absent: unbound, as Nango's sessions.
+ */
+export const connectSessionBindingSchema = z.enum(['browser']);
+export type ConnectSessionBinding = z.infer<typeof connectSessionBindingSchema>;
+
+/** The end user of a connect session: as anywhere else, plus how the session is bound to their browser. */
+export const connectSessionEndUserSchema = endUserInputSchema.extend({
+  binding: connectSessionBindingSchema.optional(),
+});
+
 export const organizationInputSchema = z
   .object({ id: z.string().min(1).max(255), display_name: z.string().max(255).optional() })
   .strict();
@@ -57,7 +69,7 @@ const webhookUrlOverrideSchema = z.union([z.literal(''), z.url().max(2048)]);
 
 export const createConnectSessionInputSchema = z
   .object({
-    end_user: endUserInputSchema.optional(),
+    end_user: connectSessionEndUserSchema.optional(),
     organization: organizationInputSchema.optional(),
     allowed_integrations: z.array(uniqueKeySchema).max(200).optional(),
     integrations_config_defaults: integrationConfigDefaultsSchema.optional(),
@@ -76,7 +88,7 @@ export const createReconnectSessionInputSchema = z
   .object({
     connection_id: z.string().min(1).max(255),
     integration_id: uniqueKeySchema,
-    end_user: endUserInputSchema.optional(),
+    end_user: connectSessionEndUserSchema.optional(),
     organization: organizationInputSchema.optional(),
     integrations_config_defaults: integrationConfigDefaultsSchema.optional(),
     webhook_url_override: webhookUrlOverrideSchema.optional(),

@@ -51,13 +51,16 @@ export const connectUiThemeSchema = z
   .strict();
 export type ConnectUiTheme = z.infer<typeof connectUiThemeSchema>;
 
-/** Origins like `https://app.example.com`: scheme, host and port, nothing after. */
+/** Origins like `https://app.example.com`: scheme, host and port, nothing after; `*` allows every origin. */
 export const allowedOriginsSchema = z
   .array(
-    z
-      .string()
-      .max(255)
-      .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'an origin is scheme://host[:port]'),
+    z.union([
+      z.literal('*'),
+      z
+        .string()
+        .max(255)
+        .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'an origin is scheme://host[:port], or *'),
+    ]),
   )
   .max(50);
 

@@ -11,14 +11,24 @@ import { allowedOriginsSchema, connectUiThemeSchema } from './dashboard';
 export const successSchema = z.object({ success: z.boolean() });
 
 export const healthSchema = z.object({
-  status: z.enum(['ok', 'error']),
+  status: z.enum(['ok', 'degraded']),
   database: z.enum(['ok', 'unreachable']),
 });
+
+/** A setting that weakens the environment's security, named so a client can show it. */
+export const environmentWarningSchema = z.object({
+  /** `public_key_flows_without_hmac`: anyone holding the public key can write any connection's credentials. */
+  code: z.enum(['public_key_flows_without_hmac']),
+  message: z.string(),
+});
+export type EnvironmentWarning = z.infer<typeof environmentWarningSchema>;
 
 export const environmentSettingsSchema = z.object({
   name: z.string(),
   public_key: z.string(),
   callback_url: z.string().nullable(),
+  /** Whether flows may start with `public_key` (+ `connection_id`) instead of a connect session. */
+  public_key_flows_enabled: z.boolean(),
   hmac_enabled: z.boolean(),
   /** Only with `?include=hmac_key` and the settings-read scope. */
   hmac_key: z.string().optional(),
@@ -32,6 +42,10 @@ export const environmentSettingsSchema = z.object({
   connectUiTheme: connectUiThemeSchema.nullable(),
   /** Origins the widget is expected to run on. */
   allowedOrigins: allowedOriginsSchema,
+  /** Whether webhooks also carry Nango's legacy `X-Nango-Signature`. */
+  legacy_webhook_signature: z.boolean(),
+  /** Empty unless a setting weakens the environment (public-key flows on with HMAC off). */
+  warnings: z.array(environmentWarningSchema),
 });
 
 export const webhookSigningKeySchema = z.object({ webhook_signing_key: z.string() });

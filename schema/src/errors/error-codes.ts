@@ -171,6 +171,11 @@ export const ERROR_CODES = {
     status: 503,
     message: 'The database is unavailable; retry shortly.',
   },
+  storage_full: {
+    status: 503,
+    message:
+      'The database has no space left: the change was not saved. Reads still work; retry once space is freed.',
+  },
   hosted_page_not_built: {
     status: 503,
     message: 'The hosted connect page is not built: run `pnpm --filter ./widget build`.',

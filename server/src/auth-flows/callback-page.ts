@@ -1,6 +1,6 @@
 /**
  * The page the OAuth callback answers with (compat doc 3.5): it posts the result to its opener — to the opener's
- * exact origin, never `*` — and on a BroadcastChannel for same-origin openers that lost `window.opener` (COOP), then
+ * exact origin, never `*`, and only when the environment allows that origin — and on a BroadcastChannel for same-origin openers that lost `window.opener` (COOP), then
  * closes itself on success. Values reach the script as JSON in a non-executable block, so nothing the provider sent
  * can break out into markup or code.
  */
@@ -12,7 +12,10 @@ export interface CallbackOutcome {
   providerConfigKey: string | undefined;
   connectionId: string | undefined;
   error: LatchkeyError | undefined;
-  /** Where the result may be posted; undefined posts nowhere but the BroadcastChannel. */
+  /**
+   * Where the result may be posted, already checked against the environment's allowed origins (redirect-flows.ts);
+   * undefined posts nowhere but the BroadcastChannel.
+   */
   openerOrigin: string | undefined;
   /** The widget's flow nonce, echoed so the widget can tell its own flow's message (Nango's SDK ignores it). */
   latchkeyNonce?: string | undefined;

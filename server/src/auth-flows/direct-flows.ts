@@ -6,6 +6,7 @@
 import type { AuthMode } from '@latchkey/providers';
 import { fieldErrorsFromZod, LatchkeyError, ValidationError } from '@latchkey/schema';
 import { findAuthMode } from '../auth-modes/registry';
+import type { SessionBrowser } from '../connect-sessions/browser-binding';
 import type { OutboundFetch } from '../platform/outbound/outbound.types';
 import { authorizeFlowRequest, type FlowQuery, type FlowRequestDeps } from './flow-request';
 import type { FlowSteps, FlowSuccess } from './flow-steps';
@@ -13,19 +14,26 @@ import type { FlowSteps, FlowSuccess } from './flow-steps';
 export interface DirectFlows {
   /**
    * `POST /auth/<mode>/:integration` and Nango's other one-request endpoints. `input` was validated with the mode's
-   * input schema by the transport.
+   * input schema by the transport. `browser`: where the request came from, for sessions bound to a browser.
    */
   connectDirect(
     mode: AuthMode,
     integrationKey: string,
     query: FlowQuery,
     input: unknown,
+    browser: SessionBrowser,
   ): Promise<FlowSuccess>;
-  connectApiKey(integrationKey: string, query: FlowQuery, body: { apiKey: string }): Promise<FlowSuccess>;
+  connectApiKey(
+    integrationKey: string,
+    query: FlowQuery,
+    body: { apiKey: string },
+    browser: SessionBrowser,
+  ): Promise<FlowSuccess>;
   connectBasic(
     integrationKey: string,
     query: FlowQuery,
     body: { username: string; password: string },
+    browser: SessionBrowser,
   ): Promise<FlowSuccess>;
 }
 
@@ -63,13 +71,14 @@ export function createDirectFlows(deps: DirectFlowDeps, steps: FlowSteps): Direc
     integrationKey: string,
     query: FlowQuery,
     input: unknown,
+    browser: SessionBrowser,
   ): Promise<FlowSuccess> {
     const mode = findAuthMode(modeName);
     if (mode?.flow?.kind !== 'direct') {
       throw new LatchkeyError('unsupported_auth_mode', `Auth mode ${modeName} has no one-request flow.`);
     }
     const flow = mode.flow;
-    const context = await authorizeFlowRequest(deps, integrationKey, query, [modeName]);
+    const context = await authorizeFlowRequest(deps, integrationKey, query, [modeName], browser);
     const log = await steps.startLog(context, flow.action ?? modeName.toLowerCase());
     try {
       const obtained = await flow.connect({ ...steps.modeInput(context, log), input });
@@ -84,7 +93,9 @@ export function createDirectFlows(deps: DirectFlowDeps, steps: FlowSteps): Direc
 
   return {
     connectDirect,
-    connectApiKey: (integrationKey, query, body) => connectDirect('API_KEY', integrationKey, query, body),
-    connectBasic: (integrationKey, query, body) => connectDirect('BASIC', integrationKey, query, body),
+    connectApiKey: (integrationKey, query, body, browser) =>
+      connectDirect('API_KEY', integrationKey, query, body, browser),
+    connectBasic: (integrationKey, query, body, browser) =>
+      connectDirect('BASIC', integrationKey, query, body, browser),
   };
 }

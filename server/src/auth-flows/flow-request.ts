@@ -1,13 +1,14 @@
 /**
  * The common first steps of every public flow endpoint (compat doc 3.4, steps 1-5): who started it (a connect
- * session token, or an environment's public key with HMAC when enabled), which integration and provider, whether
- * the session allows it, which connection id, and the end user's connection configuration, validated before any URL
- * is built from it.
+ * session token, or an environment's public key when the environment allows public-key flows, with HMAC when
+ * enabled), which integration and provider, whether the session allows it, which connection id, and the end user's
+ * connection configuration, validated before any URL is built from it.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AuthMode, Provider } from '@latchkey/providers';
 import { AuthenticationError, LatchkeyError, NotFoundError, ValidationError } from '@latchkey/schema';
 import { z } from 'zod';
+import type { SessionBrowser } from '../connect-sessions/browser-binding';
 import type { ConnectSession, ConnectSessionService } from '../connect-sessions/connect-session.service';
 import { findConnectionRowById } from '../connections/connection.repository';
 import type { EndUser } from '../connections/connection.table';
@@ -78,13 +79,15 @@ export async function authorizeFlowRequest(
   integrationKey: string,
   query: FlowQuery,
   modes: readonly AuthMode[],
+  /** The browser the request came from, for sessions bound to one. */
+  browser: SessionBrowser,
 ): Promise<FlowContext> {
   let session: ConnectSession | null = null;
   let settings: FlowSettings;
   let connectionId: string;
 
   if (query.connect_session_token !== undefined && query.connect_session_token !== '') {
-    session = await deps.connectSessions.authenticate(query.connect_session_token);
+    session = await deps.connectSessions.authenticate(query.connect_session_token, browser);
     if (query.connection_id !== undefined) {
       throw new ValidationError(
         'invalid_query_params',
@@ -104,6 +107,8 @@ export async function authorizeFlowRequest(
     connectionId = randomUUID();
   } else if (query.public_key !== undefined && query.public_key !== '') {
     settings = await deps.environmentSettings.byPublicKey(query.public_key);
+    // Refused before anything is looked up or written: the public key ships in web pages, so it proves nothing.
+    if (!settings.publicKeyFlowsEnabled) throw new LatchkeyError('public_key_flows_disabled');
     if (settings.hmacEnabled) checkHmac(settings.hmacKey, integrationKey, query.connection_id, query.hmac);
     connectionId = query.connection_id ?? randomUUID();
   } else {

@@ -54,5 +54,7 @@ export function reportFlowResults(flows: RedirectFlows, bus: FlowResultBus): Red
       }
       return result;
     },
+
+    errorOpenerOrigin: (query, openerOrigin) => flows.errorOpenerOrigin(query, openerOrigin),
   };
 }

@@ -12,6 +12,7 @@ import type {
 } from '../auth-modes/auth-mode';
 import type { ConnectionService } from '../connections/connection.service';
 import type { LogService, OperationLog } from '../logs/log.service';
+import { databaseUnavailable } from '../platform/database/availability';
 import type { Logger } from '../platform/logging/logger';
 import type { OutboundFetch } from '../platform/outbound/outbound.types';
 import { mergeConfig } from '../provider-requests/provider-templates';
@@ -165,6 +166,9 @@ export function asLatchkeyError(error: unknown): LatchkeyError {
       internal: error.message,
       cause: error,
     });
+  }
+  if (databaseUnavailable(error)) {
+    return new LatchkeyError('database_unavailable', undefined, { internal: error, cause: error });
   }
   return new LatchkeyError('server_error', undefined, { internal: error, cause: error });
 }

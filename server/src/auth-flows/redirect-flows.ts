@@ -8,6 +8,8 @@ import { LatchkeyError } from '@latchkey/schema';
 import type { RedirectFlow } from '../auth-modes/auth-mode';
 import { requireClient } from '../auth-modes/mode-helpers';
 import { allAuthModes, findAuthMode } from '../auth-modes/registry';
+import type { SessionBrowser } from '../connect-sessions/browser-binding';
+import { permittedOpenerOrigin } from '../environments/allowed-origins';
 import type { LogService } from '../logs/log.service';
 import type { Vault } from '../platform/crypto/vault';
 import type { OutboundFetch } from '../platform/outbound/outbound.types';
@@ -51,10 +53,20 @@ export interface RedirectFlows {
       openerOrigin?: string | undefined;
       /** Origin of the starting page as the browser reported it (Origin or Referer); `return_url` must match it. */
       requestOrigin?: string | undefined;
+      /** The browser the request came from, for sessions bound to one. */
+      browser: SessionBrowser;
     },
   ): Promise<URL>;
   /** `GET /oauth/callback`: never throws for an expected failure; the result says what to show. */
   completeCallback(query: URLSearchParams): Promise<CallbackResult>;
+  /**
+   * Where the error page of a connect request refused before it left may post, by the same rule as the callback's:
+   * the environment its session token or public key names decides; credentials naming none leave an empty list.
+   */
+  errorOpenerOrigin(
+    query: Record<string, unknown>,
+    openerOrigin: string | undefined,
+  ): Promise<string | undefined>;
 }
 
 export interface RedirectFlowDeps extends FlowRequestDeps {
@@ -67,6 +79,7 @@ export interface RedirectFlowDeps extends FlowRequestDeps {
 
 export function createRedirectFlows(deps: RedirectFlowDeps, steps: FlowSteps): RedirectFlows {
   const { db, vault } = deps;
+  const publicOrigin = new URL(deps.publicUrl).origin;
   const secretsContext = (state: string) => `oauth_sessions.secrets:${state}`;
 
   function redirectFlowOf(mode: string): RedirectFlow {
@@ -120,7 +133,13 @@ export function createRedirectFlows(deps: RedirectFlowDeps, steps: FlowSteps): R
     async startRedirectFlow(integrationKey, query, options) {
       const returnUrl =
         query.return_url === undefined ? undefined : checkReturnUrl(query.return_url, options.requestOrigin);
-      const context = await authorizeFlowRequest(deps, integrationKey, query, REDIRECT_MODES);
+      const context = await authorizeFlowRequest(
+        deps,
+        integrationKey,
+        query,
+        REDIRECT_MODES,
+        options.browser,
+      );
       const { provider } = context;
       const flow = redirectFlowOf(provider.auth_mode);
       if (flow.needsClient) requireClient(context.integration);
@@ -148,7 +167,10 @@ export function createRedirectFlows(deps: RedirectFlowDeps, steps: FlowSteps): R
           connection_config: JSON.stringify(context.connectionConfig),
           scopes: JSON.stringify(context.scopes),
           ws_client_id: query.ws_client_id ?? null,
-          opener_origin: options.openerOrigin ?? null,
+          // An opener the environment does not allow gets no postMessage; the WebSocket and events still carry it.
+          opener_origin:
+            permittedOpenerOrigin(context.settings.allowedOrigins, options.openerOrigin, publicOrigin) ??
+            null,
           latchkey_nonce: query.latchkey_nonce ?? null,
           return_url: returnUrl?.href ?? null,
           expires_at: new Date(Date.now() + OAUTH_SESSION_TTL_MS),
@@ -201,6 +223,29 @@ export function createRedirectFlows(deps: RedirectFlowDeps, steps: FlowSteps): R
       } catch (error) {
         return failure(await steps.recordFailure(log, error), row);
       }
+    },
+
+    async errorOpenerOrigin(query, openerOrigin) {
+      if (openerOrigin === undefined) return undefined;
+      const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+      const token = text(query.connect_session_token);
+      const publicKey = token === undefined ? text(query.public_key) : undefined;
+      let allowedOrigins: string[] = [];
+      try {
+        // Looked up without authenticating: nothing is bound or written for a request that was refused.
+        const environmentId =
+          token === undefined ? undefined : await deps.connectSessions.environmentIdOf(token);
+        const settings =
+          environmentId !== undefined
+            ? await deps.environmentSettings.flowSettings(environmentId)
+            : publicKey !== undefined
+              ? await deps.environmentSettings.byPublicKey(publicKey)
+              : undefined;
+        allowedOrigins = settings?.allowedOrigins ?? [];
+      } catch {
+        // Unknown credentials: the page says only that, as it would to any opener of an environment with no list.
+      }
+      return permittedOpenerOrigin(allowedOrigins, openerOrigin, publicOrigin);
     },
   };
 }

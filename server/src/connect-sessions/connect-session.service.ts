@@ -1,7 +1,8 @@
 /**
  * Connect sessions: an app's backend asks for a short-lived token; its frontend starts flows with it. The token is
  * random (256 bits), shown once, stored as a SHA-256 hash, and valid for any number of flows until it expires (as
- * Nango's). A reconnect session pins one existing connection: flows started with it override that connection.
+ * Nango's). A reconnect session pins one existing connection: flows started with it override that connection. A
+ * session created with `end_user.binding: "browser"` works only from the browser that first used it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
@@ -17,6 +18,7 @@ import type { EndUser } from '../connections/connection.table';
 import { findIntegrationRow } from '../integrations/integration.repository';
 import { hashSecret } from '../platform/crypto/secret-hash';
 import type { Db } from '../platform/database/database';
+import { enforceBrowserBinding, type SessionBrowser } from './browser-binding';
 import {
   deleteConnectSessionRow,
   deleteExpiredConnectSessions,
@@ -38,6 +40,8 @@ export interface ConnectSession {
   /** The pinned connection's row id, for reconnect sessions. */
   reconnectConnectionRowId: string | null;
   webhookUrlOverride: string | null;
+  /** `browser`: usable only from the browser that first used it (browser-binding.ts). */
+  binding: 'browser' | null;
   expiresAt: Date;
 }
 
@@ -50,8 +54,16 @@ export interface CreatedConnectSession {
 export interface ConnectSessionService {
   create(auth: AuthContext, input: CreateConnectSessionInput): Promise<CreatedConnectSession>;
   createReconnect(auth: AuthContext, input: CreateReconnectSessionInput): Promise<CreatedConnectSession>;
-  /** Resolves a bearer or query token; 401 with Nango's codes when malformed or unknown/expired. */
-  authenticate(token: string): Promise<ConnectSession>;
+  /**
+   * Resolves a bearer or query token; 401 with Nango's codes when malformed or unknown/expired. A browser-bound
+   * session is bound to `browser` on first use, and refused (403) to any other browser, before anything is written.
+   */
+  authenticate(token: string, browser: SessionBrowser): Promise<ConnectSession>;
+  /**
+   * The environment of a live session token, for deciding CORS only: it authenticates nobody (no browser binding is
+   * checked), so a refusal still reaches the page that made the request.
+   */
+  environmentIdOf(token: string): Promise<string | undefined>;
   delete(session: ConnectSession): Promise<void>;
 }
 
@@ -61,6 +73,7 @@ export function createConnectSessionService(deps: {
   ttlSeconds: number;
 }): ConnectSessionService {
   const { db } = deps;
+  const secureCookie = new URL(deps.publicUrl).protocol === 'https:';
 
   async function checkIntegrationsExist(
     environmentId: string,
@@ -90,6 +103,7 @@ export function createConnectSessionService(deps: {
       defaults: Record<string, IntegrationConfigDefaults>;
       reconnectConnectionRowId: string | null;
       webhookUrlOverride: string | null;
+      binding: 'browser' | null;
     },
   ): Promise<CreatedConnectSession> {
     const token = `${CONNECT_SESSION_TOKEN_PREFIX}${randomBytes(32).toString('hex')}`;
@@ -105,6 +119,7 @@ export function createConnectSessionService(deps: {
       integrations_config_defaults: JSON.stringify(values.defaults),
       reconnect_connection_id: values.reconnectConnectionRowId,
       webhook_url_override: values.webhookUrlOverride,
+      binding: values.binding,
       expires_at: expiresAt,
     });
     // Housekeeping on the write path keeps the table small without a scheduler.
@@ -134,6 +149,7 @@ export function createConnectSessionService(deps: {
         defaults,
         reconnectConnectionRowId: null,
         webhookUrlOverride: input.webhook_url_override || null,
+        binding: input.end_user?.binding ?? null,
       });
     },
 
@@ -167,14 +183,16 @@ export function createConnectSessionService(deps: {
         defaults,
         reconnectConnectionRowId: connection.id,
         webhookUrlOverride: input.webhook_url_override || null,
+        binding: input.end_user?.binding ?? null,
       });
     },
 
-    async authenticate(token) {
+    async authenticate(token, browser) {
       if (!CONNECT_SESSION_TOKEN_PATTERN.test(token))
         throw new AuthenticationError('invalid_connect_session_token_format');
       const row = await findLiveConnectSession(db, hashSecret(token));
       if (row === undefined) throw new AuthenticationError('unknown_connect_session_token');
+      await enforceBrowserBinding(db, row, browser, { secureCookie });
       return {
         id: row.id,
         environment: { id: row.environment_id, name: row.environment_name },
@@ -185,8 +203,14 @@ export function createConnectSessionService(deps: {
         integrationsConfigDefaults: row.integrations_config_defaults,
         reconnectConnectionRowId: row.reconnect_connection_id,
         webhookUrlOverride: row.webhook_url_override,
+        binding: row.binding,
         expiresAt: row.expires_at,
       };
+    },
+
+    async environmentIdOf(token) {
+      if (!CONNECT_SESSION_TOKEN_PATTERN.test(token)) return undefined;
+      return (await findLiveConnectSession(db, hashSecret(token)))?.environment_id;
     },
 
     async delete(session) {

@@ -22,6 +22,10 @@ export interface ConnectSessionTable {
   /** Set for reconnect sessions: the connection whose credentials a completed flow overrides. */
   reconnect_connection_id: string | null;
   webhook_url_override: string | null;
+  /** `browser`: bound to the first browser that uses the token (browser-binding.ts); null: unbound. */
+  binding: ColumnType<'browser' | null, 'browser' | null | undefined, never>;
+  /** SHA-256 of the binding secret in that browser's cookie, once bound (the secret itself is never stored). */
+  binding_secret_hash: ColumnType<string | null, never, string>;
   expires_at: Date;
   created_at: ColumnType<Date, Date | undefined, never>;
 }

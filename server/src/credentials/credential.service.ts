@@ -22,6 +22,7 @@ import type { ConnectionReadCache } from './connection-read-cache';
 import type { CredentialService, FreshConnection } from './credential.types';
 import { type RenewResult, renewCredentials } from './credential-renewal';
 import type { FetchTracker } from './fetch-tracker';
+import { createRefreshLock } from './refresh-lock';
 import {
   backoffRemainingMs,
   isDue,
@@ -56,6 +57,7 @@ export interface RefreshingCredentialService extends CredentialService {
 export function createCredentialService(deps: CredentialServiceDeps): RefreshingCredentialService {
   const { db, vault, policy } = deps;
   const singleFlight = createSingleFlight<{ row: ConnectionRow; credentials: Credentials }>();
+  const refreshLock = createRefreshLock(db);
   const open = (row: ConnectionRow) =>
     vault.openJson<Credentials>(
       row.credentials_sealed,
@@ -63,8 +65,8 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
     );
 
   /**
-   * Under the row lock: re-read, and refresh only if nobody did meanwhile (the version moved, or the token is no
-   * longer due). Failure state is committed before the error is thrown.
+   * Under the row lock (refresh-lock.ts): re-read, and refresh only if nobody did meanwhile (the version moved, or the
+   * token is no longer due). Failure state is committed before the error is thrown.
    */
   async function refreshLocked(
     rowId: string,
@@ -76,8 +78,8 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
     | RenewFailure
     | { busy: true }
   > {
-    // Everything read through `db` happens before the transaction: on embedded PGlite there is one connection, and
-    // the transaction holds it until commit.
+    // Everything besides the row is read before the lock: on embedded PGlite there is one connection, and on
+    // PostgreSQL the lock's transaction holds one for as long as the provider takes.
     const before = await db.selectFrom('connections').selectAll().where('id', '=', rowId).executeTakeFirst();
     if (before === undefined) throw new NotFoundError('not_found', 'Failed to find connection');
     const provider = await deps.providers.resolve(before.environment_id, before.provider);
@@ -90,12 +92,7 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
       throw new NotFoundError('not_found', 'Failed to find connection');
     const client = await deps.integrations.loadForFlow(before.environment_id, integration.unique_key);
 
-    const result = await db.transaction().execute(async (trx) => {
-      let query = trx.selectFrom('connections').selectAll().where('id', '=', rowId).forUpdate();
-      if (skipLocked) query = query.skipLocked();
-      const locked = await query.executeTakeFirst();
-      // With SKIP LOCKED, nothing back means another instance holds the row: it is being refreshed already.
-      if (locked === undefined && skipLocked) return { kind: 'busy' as const, eventIds: [] };
+    const outcome = await refreshLock.withRow(rowId, { skipLocked }, async (locked, write) => {
       if (locked === undefined) return { kind: 'gone' as const, eventIds: [] };
       if (locked.credentials_version !== seenVersion || (!force && !isDue(locked, provider, policy))) {
         return {
@@ -129,83 +126,97 @@ export function createCredentialService(deps: CredentialServiceDeps): Refreshing
               },
             });
       const now = new Date();
-      if (renewed.ok) {
-        const updated = await trx
+      return write(async (trx) => {
+        // Same version or nothing: a connection replaced while the provider answered keeps its new credentials.
+        const unchanged = trx
           .updateTable('connections')
-          .set({
-            credentials_sealed: vault.sealJson(
-              renewed.credentials,
-              credentialsContext(locked.integration_id, locked.connection_id),
-            ),
-            expires_at: renewed.expiresAt,
-            // Values the provider sends again (a new instance URL, a region) replace the old ones.
-            ...(renewed.connectionConfig === undefined || Object.keys(renewed.connectionConfig).length === 0
-              ? {}
-              : {
-                  connection_config: JSON.stringify({
-                    ...locked.connection_config,
-                    ...renewed.connectionConfig,
+          .where('id', '=', locked.id)
+          .where('credentials_version', '=', locked.credentials_version);
+        if (renewed.ok) {
+          const updated = await unchanged
+            .set({
+              credentials_sealed: vault.sealJson(
+                renewed.credentials,
+                credentialsContext(locked.integration_id, locked.connection_id),
+              ),
+              expires_at: renewed.expiresAt,
+              // Values the provider sends again (a new instance URL, a region) replace the old ones.
+              ...(renewed.connectionConfig === undefined || Object.keys(renewed.connectionConfig).length === 0
+                ? {}
+                : {
+                    connection_config: JSON.stringify({
+                      ...locked.connection_config,
+                      ...renewed.connectionConfig,
+                    }),
                   }),
-                }),
-            credentials_version: locked.credentials_version + 1,
-            refresh_state: 'active',
-            refresh_attempts: 0,
-            last_refresh_success_at: now,
-            last_refresh_error: null,
+              credentials_version: locked.credentials_version + 1,
+              refresh_state: 'active',
+              refresh_attempts: 0,
+              last_refresh_success_at: now,
+              last_refresh_error: null,
+              updated_at: now,
+            })
+            .returningAll()
+            .executeTakeFirst();
+          if (updated === undefined) return { kind: 'changed' as const, eventIds: [] };
+          const eventIds: string[] = [];
+          if (locked.refresh_state !== 'active') {
+            // Recovery is news to whoever was told about the failure.
+            eventIds.push(
+              (await recordAuthEvent(trx, eventInput(updated, integration.unique_key, true, undefined))).id,
+            );
+          }
+          return {
+            kind: 'done' as const,
+            row: updated,
+            outcome: 'refreshed' as const,
+            credentials: renewed.credentials,
+            eventIds,
+          };
+        }
+
+        const attempts = locked.refresh_attempts + 1;
+        const failed = await unchanged
+          .set({
+            refresh_state: stateAfterFailure(
+              renewed.providerError,
+              locked.last_refresh_error?.provider_error,
+              attempts,
+              policy,
+            ),
+            refresh_attempts: attempts,
+            last_refresh_failure_at: now,
+            last_refresh_error: JSON.stringify({ ...renewed.error, provider_error: renewed.providerError }),
             updated_at: now,
           })
-          .where('id', '=', locked.id)
           .returningAll()
-          .executeTakeFirstOrThrow();
-        const eventIds: string[] = [];
-        if (locked.refresh_state !== 'active') {
-          // Recovery is news to whoever was told about the failure.
-          eventIds.push(
-            (await recordAuthEvent(trx, eventInput(updated, integration.unique_key, true, undefined))).id,
-          );
-        }
-        return {
-          kind: 'done' as const,
-          row: updated,
-          outcome: 'refreshed' as const,
-          credentials: renewed.credentials,
-          eventIds,
-        };
-      }
-
-      const attempts = locked.refresh_attempts + 1;
-      const failed = await trx
-        .updateTable('connections')
-        .set({
-          refresh_state: stateAfterFailure(
-            renewed.providerError,
-            locked.last_refresh_error?.provider_error,
-            attempts,
-            policy,
-          ),
-          refresh_attempts: attempts,
-          last_refresh_failure_at: now,
-          last_refresh_error: JSON.stringify({ ...renewed.error, provider_error: renewed.providerError }),
-          updated_at: now,
-        })
-        .where('id', '=', locked.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const event = await recordAuthEvent(
-        trx,
-        eventInput(failed, integration.unique_key, false, renewed.error),
-      );
-      return { kind: 'failed' as const, row: failed, error: renewed.error, eventIds: [event.id] };
+          .executeTakeFirst();
+        if (failed === undefined) return { kind: 'changed' as const, eventIds: [] };
+        const event = await recordAuthEvent(
+          trx,
+          eventInput(failed, integration.unique_key, false, renewed.error),
+        );
+        return { kind: 'failed' as const, row: failed, error: renewed.error, eventIds: [event.id] };
+      });
     });
+    if (outcome === 'busy') return { busy: true };
+    // Replaced or deleted while the provider answered (embedded only: PostgreSQL's row lock keeps writers out).
+    const result = outcome.kind === 'changed' ? await currentRow(rowId) : outcome;
 
     if (result.kind === 'failed' || (result.kind === 'done' && result.outcome === 'refreshed')) {
       await logRefresh(result, integration.unique_key);
     }
-    if (result.kind === 'busy') return { busy: true };
     if (result.kind === 'gone') throw new NotFoundError('not_found', 'Failed to find connection');
     if (result.eventIds.length > 0) deps.onEventsCommitted?.(result.eventIds);
     if (result.kind === 'failed') return { failed: true, row: result.row, error: result.error };
     return { row: result.row, credentials: result.credentials ?? open(result.row), outcome: result.outcome };
+  }
+
+  /** A refresh that found its row changed under it: nothing written, the row as it now is (or gone). */
+  async function currentRow(rowId: string) {
+    const row = await db.selectFrom('connections').selectAll().where('id', '=', rowId).executeTakeFirst();
+    if (row === undefined) return { kind: 'gone' as const, eventIds: [] };
+    return { kind: 'done' as const, row, outcome: 'skipped' as const, credentials: undefined, eventIds: [] };
   }
 
   /** The operation log of a refresh, written after its transaction committed. */

@@ -1,6 +1,6 @@
 /**
- * Per-environment settings: public key (for public-key flows), custom callback URL, frontend HMAC, and where auth
- * webhooks go and the key that signs them.
+ * Per-environment settings: public key and whether public-key flows are allowed, custom callback URL, frontend HMAC,
+ * and where auth webhooks go, the key that signs them and whether they carry Nango's legacy signature.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
@@ -8,6 +8,7 @@ import {
   allowedOriginsSchema,
   type ConnectUiTheme,
   connectUiThemeSchema,
+  type EnvironmentWarning,
   fieldErrorsFromZod,
   NotFoundError,
   ValidationError,
@@ -17,6 +18,7 @@ import type { AuditService } from '../audit/audit.service';
 import { type AuthContext, canAccess, requireScope } from '../auth/auth-context';
 import type { Vault } from '../platform/crypto/vault';
 import type { Db } from '../platform/database/database';
+import { invalidateAllowedOrigins } from './allowed-origins';
 import {
   findEnvironmentById,
   findEnvironmentByPublicKey,
@@ -27,14 +29,19 @@ import type { EnvironmentRow, EnvironmentUpdate } from './environment.table';
 export interface FlowSettings {
   environment: { id: string; name: string };
   callbackUrl: string | null;
+  /** Whether a flow may start with the public key; connect sessions do not depend on it. */
+  publicKeyFlowsEnabled: boolean;
   hmacEnabled: boolean;
   hmacKey: string;
+  /** Where the callback page may post a popup's result (allowed-origins.ts). */
+  allowedOrigins: string[];
 }
 
 export interface EnvironmentSettingsView {
   name: string;
   public_key: string;
   callback_url: string | null;
+  public_key_flows_enabled: boolean;
   hmac_enabled: boolean;
   /** Only for keys with environment:settings:read and when asked (`?include=hmac_key`). */
   hmac_key?: string;
@@ -47,6 +54,9 @@ export interface EnvironmentSettingsView {
   /** The Connect UI's look; null keeps the built-in theme. */
   connectUiTheme: ConnectUiTheme | null;
   allowedOrigins: string[];
+  legacy_webhook_signature: boolean;
+  /** Settings that weaken the environment; empty when none does. */
+  warnings: EnvironmentWarning[];
 }
 
 const webhookUrlSchema = z.union([z.url({ protocol: /^https?$/ }).max(2048), z.null(), z.literal('')]);
@@ -64,6 +74,8 @@ export const updateWebhookSettingsSchema = z
 export const updateEnvironmentSettingsSchema = z
   .object({
     callback_url: z.union([z.url({ protocol: /^https?$/ }).max(2048), z.null(), z.literal('')]).optional(),
+    /** Let flows start with `public_key` (+ `connection_id`); with HMAC off, anyone can overwrite a connection. */
+    public_key_flows_enabled: z.boolean().optional(),
     hmac_enabled: z.boolean().optional(),
     /** Set an HMAC key of your own, or `"rotate"` for a new random one. */
     hmac_key: z.string().min(16).max(256).optional(),
@@ -77,6 +89,8 @@ export const updateEnvironmentSettingsSchema = z
     /** null resets to the built-in theme. */
     connectUiTheme: connectUiThemeSchema.nullable().optional(),
     allowedOrigins: allowedOriginsSchema.optional(),
+    /** Also send Nango's `X-Nango-Signature` (SHA-256 of key and body) with webhooks, for old receivers. */
+    legacy_webhook_signature: z.boolean().optional(),
   })
   .strict()
   .refine((patch) => patch.webhook_url === undefined || patch.primary_url === undefined, {
@@ -122,8 +136,10 @@ export function createEnvironmentSettingsService(deps: {
     return {
       environment: { id: row.id, name: row.name },
       callbackUrl: row.callback_url,
+      publicKeyFlowsEnabled: row.public_key_flows_enabled,
       hmacEnabled: row.hmac_enabled,
       hmacKey: vault.open(row.hmac_key_sealed, hmacContext(row.id)),
+      allowedOrigins: row.allowed_origins,
     };
   }
 
@@ -135,6 +151,7 @@ export function createEnvironmentSettingsService(deps: {
       name: row.name,
       public_key: row.public_key,
       callback_url: row.callback_url,
+      public_key_flows_enabled: row.public_key_flows_enabled,
       hmac_enabled: row.hmac_enabled,
       webhook_url: row.webhook_url,
       webhook_secondary_url: row.webhook_secondary_url,
@@ -142,6 +159,8 @@ export function createEnvironmentSettingsService(deps: {
       webhook_on_auth_refresh_error: row.webhook_on_auth_refresh_error,
       connectUiTheme: storedTheme(row),
       allowedOrigins: row.allowed_origins,
+      legacy_webhook_signature: row.legacy_webhook_signature,
+      warnings: warningsOf(row),
     };
     if (include.hmacKey === true) result.hmac_key = vault.open(row.hmac_key_sealed, hmacContext(row.id));
     if (include.webhookSigningKey === true) {
@@ -222,9 +241,11 @@ export function createEnvironmentSettingsService(deps: {
       const patch = parse(updateEnvironmentSettingsSchema, input);
       const id = auth.environment.id;
       const hmacKey = patch.hmac_key === 'rotate' ? randomBytes(32).toString('hex') : patch.hmac_key;
+      const toggled = SECURITY_TOGGLES.filter((name) => patch[name] !== undefined);
+      const before = toggled.length > 0 ? await load(id) : undefined;
       const row = await updateEnvironmentRow(db, id, {
         ...(patch.callback_url !== undefined ? { callback_url: patch.callback_url || null } : {}),
-        ...(patch.hmac_enabled !== undefined ? { hmac_enabled: patch.hmac_enabled } : {}),
+        ...Object.fromEntries(toggled.map((name) => [name, patch[name]])),
         ...(hmacKey !== undefined ? { hmac_key_sealed: vault.seal(hmacKey, hmacContext(id)) } : {}),
         ...webhookUpdate({
           // Not `??`: null (clear the URL) is a value here.
@@ -241,13 +262,24 @@ export function createEnvironmentSettingsService(deps: {
           ? { allowed_origins: JSON.stringify(patch.allowedOrigins.map((o) => o.toLowerCase())) }
           : {}),
       });
+      // This instance's CORS answers follow the new allowed origins at once.
+      invalidateAllowedOrigins();
+      const switched = toggled.filter((name) => before?.[name] !== row[name]);
       await deps.audit?.record(auth, {
         action: 'environment.settings_update',
         environmentId: id,
         targetType: 'environment',
         targetId: auth.environment.name,
-        // Which settings changed, never their values (an HMAC key is a secret).
-        details: { fields: Object.keys(patch) },
+        // Which settings were given, never their values (an HMAC key is a secret), except the security switches
+        // that changed: who turned HMAC off or public-key flows on is what an auditor looks for.
+        details: {
+          fields: Object.keys(patch),
+          ...(switched.length > 0 && {
+            changes: Object.fromEntries(
+              switched.map((name) => [name, { from: before?.[name], to: row[name] }]),
+            ),
+          }),
+        },
       });
       return view(row);
     },
@@ -295,6 +327,21 @@ export function createEnvironmentSettingsService(deps: {
       return storedTheme(await load(environmentId));
     },
   };
+}
+
+/** The switches whose old and new values the audit log records (booleans: no secret in them). */
+const SECURITY_TOGGLES = ['public_key_flows_enabled', 'hmac_enabled', 'legacy_webhook_signature'] as const;
+
+function warningsOf(row: EnvironmentRow): EnvironmentWarning[] {
+  if (!row.public_key_flows_enabled || row.hmac_enabled) return [];
+  return [
+    {
+      code: 'public_key_flows_without_hmac',
+      message:
+        'Public-key flows are on without HMAC: anyone who sees the public key (it ships in your web pages) can ' +
+        'connect any connection_id and overwrite its credentials. Turn HMAC on, or use connect sessions.',
+    },
+  ];
 }
 
 /** `{}` (the column's default) means no theme was set. */

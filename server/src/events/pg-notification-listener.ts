@@ -4,6 +4,7 @@
  * sent meanwhile are lost and whoever relies on them must re-read.
  */
 import pg from 'pg';
+import { CONNECT_TIMEOUT_MS, KEEPALIVE_DELAY_MS } from '../platform/database/database';
 import type { Logger } from '../platform/logging/logger';
 
 export interface NotificationListener {
@@ -12,7 +13,8 @@ export interface NotificationListener {
   close(): Promise<void>;
 }
 
-const MAX_RECONNECT_DELAY_MS = 30_000;
+// Short: while this connection is down, other instances' writes reach this one only by polling.
+const MAX_RECONNECT_DELAY_MS = 5_000;
 
 export function listenForNotifications(options: {
   url: string;
@@ -30,7 +32,13 @@ export function listenForNotifications(options: {
   let retryTimer: NodeJS.Timeout | undefined;
 
   async function connect(): Promise<void> {
-    const next = new pg.Client({ connectionString: options.url });
+    // Keep-alive probes notice a peer that vanished without closing the socket: this connection is idle by design.
+    const next = new pg.Client({
+      connectionString: options.url,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+    });
     next.on('notification', (message) => {
       if (message.channel === options.channel) options.onNotification(message.payload);
     });

@@ -1,6 +1,7 @@
 /**
  * Which headers cross the proxy. Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message, so
- * they never pass in either direction; the upstream's CORS headers would contradict Latchkey's own.
+ * they never pass in either direction; the upstream's CORS headers would contradict Latchkey's own, and its cookies
+ * would be set on Latchkey's origin, where the dashboard's session lives.
  */
 
 const HOP_BY_HOP = new Set([
@@ -14,6 +15,9 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
+
+/** Upstream cookies never reach the caller: the caller's browser would keep them for Latchkey's origin. */
+const NEVER_RETURNED = new Set(['set-cookie', 'set-cookie2']);
 
 /** Set by Latchkey itself for the upstream request: the caller may not forge the host or the body's framing. */
 const SET_BY_PROXY = new Set(['host', 'content-length', 'expect']);
@@ -40,8 +44,8 @@ export function forwardableRequestHeaders(headers: Record<string, string>): Reco
 }
 
 /**
- * The upstream response's headers as the caller gets them: without hop-by-hop and `access-control-*` headers, and
- * without the encoding and length when Latchkey decoded the body.
+ * The upstream response's headers as the caller gets them: without hop-by-hop, `access-control-*` and cookie headers,
+ * and without the encoding and length when Latchkey decoded the body.
  */
 export function forwardableResponseHeaders(rawHeaders: string[], options: { decoded: boolean }): Headers {
   const connection = rawHeaders.flatMap((value, i) =>
@@ -55,7 +59,7 @@ export function forwardableResponseHeaders(rawHeaders: string[], options: { deco
   const headers = new Headers();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();
-    if (dropped.has(name) || name.startsWith('access-control-')) continue;
+    if (dropped.has(name) || NEVER_RETURNED.has(name) || name.startsWith('access-control-')) continue;
     headers.append(name, rawHeaders[i + 1]!);
   }
   return headers;

@@ -14,6 +14,8 @@ export interface WebhookAttempt {
   messageId: string;
   /** Opens the signing key; called per attempt so a rotated key applies to retries too. */
   signingKey: () => string;
+  /** The environment's `legacy_webhook_signature`, as it stood when the delivery was claimed. */
+  legacySignature: boolean;
   attemptedAt: Date;
   timeoutMs: number;
   userAgent: string;
@@ -37,6 +39,7 @@ export async function attemptWebhook(
       messageId: attempt.messageId,
       timestamp: Math.floor(attempt.attemptedAt.getTime() / 1000),
       userAgent: attempt.userAgent,
+      legacySignature: attempt.legacySignature,
     });
     const response = await outbound({
       method: 'POST',

@@ -15,6 +15,8 @@ export interface ClaimedDelivery {
   firstAttemptedAt: Date | null;
   payload: AuthEventPayload;
   signingKeySealed: string;
+  /** The environment's opt-in to `X-Nango-Signature`, read with the delivery so a change applies to retries too. */
+  legacySignature: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function claimDueDeliveries(
     first_attempted_at: Date | null;
     payload: AuthEventPayload;
     signing_key_sealed: string;
+    legacy_webhook_signature: boolean;
   }>`
     update webhook_deliveries d
     set next_attempt_at = now() + make_interval(secs => ${options.leaseMs / 1000})
@@ -62,7 +65,7 @@ export async function claimDueDeliveries(
       for update of due skip locked
     )
     returning d.id, d.event_id, d.environment_id, d.url, d.attempts, e.payload,
-      env.webhook_signing_key_sealed as signing_key_sealed,
+      env.webhook_signing_key_sealed as signing_key_sealed, env.legacy_webhook_signature,
       (select min(a.attempted_at) from webhook_attempts a where a.delivery_id = d.id) as first_attempted_at`.execute(
     db,
   );
@@ -75,6 +78,7 @@ export async function claimDueDeliveries(
     firstAttemptedAt: row.first_attempted_at,
     payload: row.payload,
     signingKeySealed: row.signing_key_sealed,
+    legacySignature: row.legacy_webhook_signature,
   }));
 }
 

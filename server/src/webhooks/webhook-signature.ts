@@ -14,7 +14,10 @@ export interface WebhookSigningInput {
   /** Unix seconds of this attempt; receivers reject stale timestamps to stop replays. */
   timestamp: number;
   userAgent: string;
-  /** Nango's `X-Nango-Signature` (SHA-256 of key + body). On by default, as Nango still sends it. */
+  /**
+   * Nango's `X-Nango-Signature` (SHA-256 of key + body, open to length extension): only for environments that opt in
+   * (`legacy_webhook_signature`), for receivers still on the SDK's deprecated `verifyWebhookSignature`.
+   */
   legacySignature?: boolean;
 }
 
@@ -35,7 +38,7 @@ export function signWebhook(input: WebhookSigningInput): SignedWebhook {
     'webhook-timestamp': timestamp,
     'webhook-signature': standardWebhookSignature(input.signingKey, input.messageId, timestamp, body),
   };
-  if (input.legacySignature !== false) {
+  if (input.legacySignature === true) {
     headers['x-nango-signature'] = legacyNangoSignature(input.signingKey, body);
   }
   return { body, headers };

@@ -5,12 +5,18 @@
  */
 import { webhookSigningKeyContext } from '../environments/environment-settings.service';
 import type { Vault } from '../platform/crypto/vault';
+import { databaseUnavailable } from '../platform/database/availability';
 import type { Db } from '../platform/database/database';
 import type { Logger } from '../platform/logging/logger';
 import type { OutboundFetch } from '../platform/outbound/outbound.types';
-import { nextTransition, type RetryPolicy } from './retry-policy';
+import { type DeliveryTransition, nextTransition, type RetryPolicy } from './retry-policy';
 import { attemptWebhook } from './webhook-attempt';
-import { type ClaimedDelivery, claimDueDeliveries, finishAttempt } from './webhook-delivery.repository';
+import {
+  type AttemptRecord,
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  finishAttempt,
+} from './webhook-delivery.repository';
 
 export interface WebhookWorkerOptions extends RetryPolicy {
   pollMs: number;
@@ -31,6 +37,7 @@ export interface WebhookWorker {
 /** A claimed delivery stays with its worker this long beyond the attempt's own timeout. */
 const LEASE_MARGIN_MS = 30_000;
 const ERROR_BACKOFF_MS = 1000;
+const RECORD_RETRY_MS = 100;
 
 export function startWebhookWorker(deps: {
   db: Db;
@@ -69,6 +76,8 @@ export function startWebhookWorker(deps: {
       woken = false;
       const capacity = options.concurrency - inFlight.size;
       let claimed: ClaimedDelivery[] = [];
+      // Taken before the claim, so the lease of what it returns lasts at least until then.
+      const leaseEnds = Date.now() + options.timeoutMs + LEASE_MARGIN_MS;
       if (capacity > 0) {
         try {
           claimed = await claimDueDeliveries(db, {
@@ -82,7 +91,7 @@ export function startWebhookWorker(deps: {
           continue;
         }
       }
-      for (const delivery of claimed) track(deliver(delivery));
+      for (const delivery of claimed) track(deliver(delivery, leaseEnds));
       // A full batch means more may be due; otherwise wait for a wake-up, a freed slot or the next poll.
       if (capacity === 0 || claimed.length < capacity) await sleep(options.pollMs);
     }
@@ -97,7 +106,7 @@ export function startWebhookWorker(deps: {
     });
   }
 
-  async function deliver(delivery: ClaimedDelivery): Promise<void> {
+  async function deliver(delivery: ClaimedDelivery, leaseEnds: number): Promise<void> {
     const attemptedAt = new Date();
     const started = performance.now();
     const { verdict, statusCode, error } = await attemptWebhook(deps.outbound, {
@@ -106,6 +115,7 @@ export function startWebhookWorker(deps: {
       messageId: `msg_${delivery.eventId}`,
       signingKey: () =>
         deps.vault.open(delivery.signingKeySealed, webhookSigningKeyContext(delivery.environmentId)),
+      legacySignature: delivery.legacySignature,
       attemptedAt,
       timeoutMs: options.timeoutMs,
       userAgent: options.userAgent,
@@ -117,13 +127,8 @@ export function startWebhookWorker(deps: {
       options,
     );
     const durationMs = Math.round(performance.now() - started);
-    try {
-      await finishAttempt(db, delivery.id, { statusCode, error, durationMs, attemptedAt }, transition);
-    } catch (cause) {
-      // The lease expires and the delivery is attempted again: at least once, never lost.
-      logger.error({ err: cause, deliveryId: delivery.id }, 'recording a webhook attempt failed');
-      return;
-    }
+    const attempt = { statusCode, error, durationMs, attemptedAt };
+    if (!(await recordAttempt(delivery.id, attempt, transition, leaseEnds))) return;
     const log = {
       deliveryId: delivery.id,
       eventId: delivery.eventId,
@@ -137,6 +142,32 @@ export function startWebhookWorker(deps: {
       // Retries due before the next poll are not left waiting for it.
       const delay = transition.nextAttemptAt.getTime() - Date.now();
       if (delay < options.pollMs) setTimeout(wake, Math.max(0, delay)).unref();
+    }
+  }
+
+  /**
+   * The POST went out, so its result must be recorded: an unrecorded attempt is sent again when the lease expires. A
+   * database outage is waited out while the lease still keeps the delivery ours; past it, on another error or when
+   * stopping, the delivery is left to be attempted again: at least once, never lost.
+   */
+  async function recordAttempt(
+    deliveryId: string,
+    attempt: AttemptRecord,
+    transition: DeliveryTransition,
+    leaseEnds: number,
+  ): Promise<boolean> {
+    for (let delay = RECORD_RETRY_MS; ; delay = Math.min(delay * 2, ERROR_BACKOFF_MS)) {
+      try {
+        await finishAttempt(db, deliveryId, attempt, transition);
+        return true;
+      } catch (cause) {
+        if (stopped || !databaseUnavailable(cause) || Date.now() + delay >= leaseEnds) {
+          logger.error({ err: cause, deliveryId }, 'recording a webhook attempt failed');
+          return false;
+        }
+        logger.warn({ err: cause, deliveryId }, 'recording a webhook attempt failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../src/platform/crypto/secret-hash';
 import { driveAuthorization } from '../support/browser-driver';
 import { CLIENT_ID, CLIENT_SECRET, type FlowHarness, startFlowHarness } from '../support/flow-harness';
+import { enablePublicKeyFlows } from '../support/public-key-flows';
 import { type Redirector, startRedirector } from '../support/redirector';
 import { databaseKinds } from '../support/test-database';
 
@@ -397,40 +398,31 @@ describe.each(databaseKinds())('OAuth 2.0 authorization code flow (%s)', (kind) 
     }
   });
 
-  it('checks the HMAC of public-key flows when the environment enables it', async () => {
-    const settings = await h.api('/environment?include=hmac_key');
-    const { public_key: publicKey, hmac_key: hmacKey } = (
-      (await settings.json()) as { data: { public_key: string; hmac_key: string } }
-    ).data;
+  it('checks the HMAC of public-key flows when the environment enables them', async () => {
+    await using flows = await enablePublicKeyFlows(h.api, { hmac: true });
+    const { publicKey, hmacKey } = flows;
     expect(publicKey).toEqual(expect.any(String));
     expect(hmacKey).toEqual(expect.any(String));
-    const enable = await h.api('/environment', { method: 'PATCH', json: { hmac_enabled: true } });
-    expect(enable.status).toBe(200);
-    try {
-      const query = `public_key=${publicKey}&connection_id=conn-1`;
-      const hmacOf = (data: string) => createHmac('sha256', hmacKey).update(data).digest('hex');
-      await expectError(await connect('local', query, { json: true }), 400, 'missing_hmac');
-      await expectError(
-        await connect('local', `${query}&hmac=${hmacOf('local:conn-2')}`, { json: true }),
-        400,
-        'invalid_hmac',
-      );
-      const result = await connectFully('local', `${query}&hmac=${hmacOf('local:conn-1')}`);
-      expect(result).toEqual({
-        providerConfigKey: 'local',
-        connectionId: 'conn-1',
-        authorizationUrl: expect.any(URL),
-      });
-      expect(await connection('local', 'conn-1')).toMatchObject({ connection_id: 'conn-1' });
-      await expectError(
-        await connect('local', `public_key=${randomUUID()}&connection_id=conn-1`, { json: true }),
-        401,
-        'invalid_public_key',
-      );
-    } finally {
-      const disable = await h.api('/environment', { method: 'PATCH', json: { hmac_enabled: false } });
-      expect(disable.status).toBe(200);
-    }
+    const query = `public_key=${publicKey}&connection_id=conn-1`;
+    const hmacOf = (data: string) => createHmac('sha256', hmacKey).update(data).digest('hex');
+    await expectError(await connect('local', query, { json: true }), 400, 'missing_hmac');
+    await expectError(
+      await connect('local', `${query}&hmac=${hmacOf('local:conn-2')}`, { json: true }),
+      400,
+      'invalid_hmac',
+    );
+    const result = await connectFully('local', `${query}&hmac=${hmacOf('local:conn-1')}`);
+    expect(result).toEqual({
+      providerConfigKey: 'local',
+      connectionId: 'conn-1',
+      authorizationUrl: expect.any(URL),
+    });
+    expect(await connection('local', 'conn-1')).toMatchObject({ connection_id: 'conn-1' });
+    await expectError(
+      await connect('local', `public_key=${randomUUID()}&connection_id=conn-1`, { json: true }),
+      401,
+      'invalid_public_key',
+    );
   });
 
   it('refuses connection config that could steer the provider host, before building any URL', async () => {

@@ -271,7 +271,9 @@ describe.each(databaseKinds())('GraphQL access and errors (%s)', (kind) => {
       headers: { 'x-request-id': 'trace-123', origin: 'https://app.example.com' },
     });
     expect(response.status).toBe(200);
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    // No allowed origins configured: no grant, as on REST (cors.test.ts covers the configured cases).
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(response.headers.get('vary')).toContain('Origin');
     expect(response.headers.get('x-request-id')).toBe('trace-123');
     const preflight = await t.request('/graphql', {
       method: 'OPTIONS',

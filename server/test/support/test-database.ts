@@ -5,14 +5,15 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDatabase, type Db } from '../../src/platform/database/database';
-import { migrateToLatest } from '../../src/platform/database/migrator';
+import { migrateTo, migrateToLatest } from '../../src/platform/database/migrator';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
 export function databaseKinds(): DatabaseKind[] {
   if (process.env.TEST_DATABASE_URL) return ['pglite', 'postgres'];
   // CI always has PostgreSQL (.ci/run fails without it): a missing URL there is a broken setup, not a reason to skip.
-  if (process.env.CI === 'true') throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL suites would be skipped');
+  if (process.env.CI === 'true')
+    throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL suites would be skipped');
   return ['pglite'];
 }
 
@@ -23,10 +24,16 @@ export interface TestDatabase extends AsyncDisposable {
   url: string | undefined;
 }
 
-export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+export async function createTestDatabase(
+  kind: DatabaseKind,
+  /** Stop after this migration (tests of a later one, on rows written before it); default: every migration. */
+  options: { migratedTo?: string } = {},
+): Promise<TestDatabase> {
+  const migrate = (db: Db) =>
+    options.migratedTo === undefined ? migrateToLatest(db) : migrateTo(db, options.migratedTo);
   if (kind === 'pglite') {
     const db = createDatabase({ kind: 'pglite', dataDir: undefined });
-    await migrateToLatest(db);
+    await migrate(db);
     return { kind, db, url: undefined, [Symbol.asyncDispose]: () => db.destroy() };
   }
   const adminUrl = process.env.TEST_DATABASE_URL;
@@ -36,7 +43,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const db = createDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
-  await migrateToLatest(db);
+  await migrate(db);
   return {
     kind,
     db,

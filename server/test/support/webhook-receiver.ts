@@ -33,7 +33,8 @@ export function defaultAnswer(request: ReceivedWebhook): ReceiverAnswer {
   return { status: match ? Number(match[1]) : 200 };
 }
 
-export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+/** `port`: listen there (a receiver brought back after an outage keeps its URL); default: a free port. */
+export async function startWebhookReceiver(options: { port?: number } = {}): Promise<WebhookReceiver> {
   const sockets = new Set<Socket>();
   const receiver: WebhookReceiver = {
     url: '',
@@ -76,7 +77,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   let stopping: Promise<void> | undefined;

@@ -446,6 +446,35 @@ describe.runIf(chromiumAvailable())('operator dashboard in Chromium', { timeout:
     await expect.poll(signingKey, STEP).not.toBe(keyBefore);
     await checks.check(page, 'settings-webhook-rotated');
 
+    // Security: public-key flows start off with HMAC on; flows on without HMAC bring the server's warning.
+    const security = async () =>
+      ((await (await rest('/environment')).json()) as { data: Record<string, unknown> }).data;
+    await page.getByRole('tab', { name: /security/i }).click();
+    const securityPanel = panel(/security/i);
+    const flows = securityPanel.getByLabel('Allow public-key flows');
+    const hmac = securityPanel.getByLabel('Require HMAC on public-key flows');
+    const saveFlows = securityPanel.getByRole('button', { name: /save public-key flow settings/i });
+    await flows.waitFor(STEP);
+    expect([await flows.isChecked(), await hmac.isChecked()]).toEqual([false, true]);
+    await flows.check();
+    await hmac.uncheck();
+    await saveFlows.click();
+    await securityPanel
+      .getByRole('alert')
+      .filter({ hasText: /without HMAC/ })
+      .waitFor(STEP);
+    expect(await security()).toMatchObject({
+      public_key_flows_enabled: true,
+      hmac_enabled: false,
+      warnings: [{ code: 'public_key_flows_without_hmac' }],
+    });
+    await checks.check(page, 'settings-security-warning');
+    await flows.uncheck();
+    await hmac.check();
+    await saveFlows.click();
+    await expect.poll(async () => (await security()).warnings, STEP).toEqual([]);
+    expect(await security()).toMatchObject({ public_key_flows_enabled: false, hmac_enabled: true });
+
     // API keys: create (shown once), then revoke; the key works until revoked.
     await page.getByRole('tab', { name: /api key/i }).click();
     await panel(/api key/i)

@@ -5,6 +5,7 @@
  */
 import { Nango } from '@nangohq/node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { patchEnvironment } from '../../../server/test/support/public-key-flows';
 import { databaseKinds } from '../../../server/test/support/test-database';
 import {
   type ReceivedWebhook,
@@ -95,19 +96,24 @@ describe.each(databaseKinds())('@nangohq/node webhook verification (%s)', (kind)
     expect(f.nango.verifyIncomingWebhookRequest(webhook.body, webhook.headers)).toBe(false);
   });
 
-  it('keeps the legacy X-Nango-Signature that the deprecated verifyWebhookSignature checks', async () => {
-    const connectionId = await f.connectBasic('hooked-basic');
-    const webhook = await webhookFor(connectionId, 'creation');
-    const signature = webhook.headers['x-nango-signature'] ?? '';
-    const payload: unknown = JSON.parse(webhook.body);
+  it('sends the legacy X-Nango-Signature that the deprecated verifyWebhookSignature checks, when opted in', async () => {
+    const unsigned = await webhookFor(await f.connectApiKey('hooked-default'), 'creation');
+    expect(unsigned.headers).not.toHaveProperty('x-nango-signature');
+
+    await patchEnvironment(f.h.api, { legacy_webhook_signature: true });
     const silenced = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     try {
+      const connectionId = await f.connectBasic('hooked-basic');
+      const webhook = await webhookFor(connectionId, 'creation');
+      const signature = webhook.headers['x-nango-signature'] ?? '';
+      const payload: unknown = JSON.parse(webhook.body);
       expect(verifier.verifyWebhookSignature(signature, payload)).toBe(true);
       expect(verifier.verifyWebhookSignature(signature, { ...(payload as object), success: false })).toBe(
         false,
       );
     } finally {
       silenced.mockRestore();
+      await patchEnvironment(f.h.api, { legacy_webhook_signature: false });
     }
   });
 

@@ -37,6 +37,11 @@ export class ServerProcess implements AsyncDisposable {
     return new ServerProcess(tracked, port, dataDir, owned !== undefined);
   }
 
+  /** The process started: tsx, whose child process runs the server. */
+  get pid(): number {
+    return this.tracked.pid;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }

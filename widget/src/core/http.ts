@@ -40,9 +40,13 @@ export async function readJson<T>(response: Response): Promise<T> {
   return body as T;
 }
 
+/**
+ * Every call to Latchkey carries its cookies (`credentials: 'include'`): a session bound to this browser is refused
+ * without its binding cookie. Latchkey allows credentials only to the origins the environment allows.
+ */
 async function send(url: string, init: RequestInit): Promise<Response> {
   try {
-    return await fetch(url, init);
+    return await fetch(url, { ...init, credentials: 'include' });
   } catch {
     throw new ConnectError(WIDGET_ERROR_CODES.network, 'Latchkey could not be reached');
   }

@@ -30,6 +30,8 @@ export function subscribeSessionEvents(
       `${baseUrl}/connect/session/events${cursor === undefined ? '' : `?after=${encodeURIComponent(cursor)}`}`,
       {
         headers: { authorization: `Bearer ${sessionToken}`, accept: 'text/event-stream' },
+        // The binding cookie of a session bound to this browser, as every widget call to Latchkey (http.ts).
+        credentials: 'include',
         signal: controller.signal,
       },
     );

@@ -85,6 +85,8 @@ export const en: Strings = {
     window_closed: 'The window was closed before the connection finished.',
     network_error: 'Latchkey could not be reached. Check your connection and try again.',
     unsupported_auth_mode: 'This service cannot be connected from here yet.',
+    session_bound_to_other_browser:
+      'This connect link was already opened in another browser. Ask for a new link to connect from here.',
   },
 };
 
@@ -138,6 +140,8 @@ export const fr: Strings = {
     window_closed: 'La fenêtre a été fermée avant la fin de la connexion.',
     network_error: 'Latchkey est injoignable. Vérifiez votre connexion et réessayez.',
     unsupported_auth_mode: 'Ce service ne peut pas encore être connecté ici.',
+    session_bound_to_other_browser:
+      'Ce lien de connexion a déjà été ouvert dans un autre navigateur. Demandez un nouveau lien pour vous connecter ici.',
   },
 };
 

@@ -22,7 +22,7 @@ export function WebhookSettings() {
       </SettingsSection>
       <SettingsSection
         title="Signing key"
-        description="Verify X-Latchkey-Signature (and Nango’s X-Nango-Hmac-Sha256) with it."
+        description="Verify X-Nango-Hmac-Sha256 (or the Standard Webhooks webhook-signature) with it."
       >
         {() => <SigningKey />}
       </SettingsSection>

@@ -54,6 +54,9 @@ export const envSchema = z.object({
   LATCHKEY_REFRESH_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   LATCHKEY_PROACTIVE_REFRESH: flagSchema.default(true),
   LATCHKEY_REFRESH_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // Requests to providers' auth endpoints (token exchange, refresh, verification): connect plus the whole answer. A
+  // refresh holds its row lock that long, and a reader waiting on it must stay under the database's query watchdog.
+  LATCHKEY_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(10_000),
   LATCHKEY_WEBHOOKS: flagSchema.default(true),
   LATCHKEY_WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   LATCHKEY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
@@ -61,6 +64,10 @@ export const envSchema = z.object({
   LATCHKEY_WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
   LATCHKEY_WEBHOOK_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   LATCHKEY_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  // Token buckets on the public flow routes, per client address and per connect session token: requests a minute
+  // (and burst); 0 turns one off.
+  LATCHKEY_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).max(1_000_000).default(120),
+  LATCHKEY_RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(0).max(1_000_000).default(60),
   LATCHKEY_BODY_LIMIT: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
   // Where the frontend SDK's WebSocket connects (its `websocketsPath`); Nango listens on the root path.
   LATCHKEY_WEBSOCKET_PATH: z

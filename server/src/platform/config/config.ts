@@ -17,11 +17,15 @@ export interface Config {
   bootstrapSecretKey: string | undefined;
   allowPrivateUrls: boolean;
   bodyLimit: number;
+  /** Requests a minute on the public flow routes, per client address and per session token (0: off). */
+  rateLimits: { perAddressPerMinute: number; perTokenPerMinute: number };
   connectSessionTtlSeconds: number;
   refreshMarginSeconds: number;
   refreshCooldownSeconds: number;
   proactiveRefresh: boolean;
   refreshIntervalSeconds: number;
+  /** Requests to providers' auth endpoints (token exchange, refresh, verification) are cut after this long. */
+  providerTimeoutMs: number;
   shutdownTimeoutMs: number;
   /** Path of the frontend SDK's WebSocket endpoint (`/` by default, as Nango). */
   websocketPath: string;
@@ -113,11 +117,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapSecretKey: vars.LATCHKEY_BOOTSTRAP_SECRET_KEY?.toLowerCase(),
     allowPrivateUrls: vars.LATCHKEY_ALLOW_PRIVATE_URLS,
     bodyLimit: vars.LATCHKEY_BODY_LIMIT,
+    rateLimits: {
+      perAddressPerMinute: vars.LATCHKEY_RATE_LIMIT_PER_ADDRESS,
+      perTokenPerMinute: vars.LATCHKEY_RATE_LIMIT_PER_TOKEN,
+    },
     connectSessionTtlSeconds: vars.LATCHKEY_CONNECT_SESSION_TTL_SECONDS,
     refreshMarginSeconds: vars.LATCHKEY_REFRESH_MARGIN_SECONDS,
     refreshCooldownSeconds: vars.LATCHKEY_REFRESH_COOLDOWN_SECONDS,
     proactiveRefresh: vars.LATCHKEY_PROACTIVE_REFRESH,
     refreshIntervalSeconds: vars.LATCHKEY_REFRESH_INTERVAL_SECONDS,
+    providerTimeoutMs: vars.LATCHKEY_PROVIDER_TIMEOUT_MS,
     shutdownTimeoutMs: vars.LATCHKEY_SHUTDOWN_TIMEOUT_MS,
     websocketPath: vars.LATCHKEY_WEBSOCKET_PATH,
     webhooks: {

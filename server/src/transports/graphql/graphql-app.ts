@@ -11,6 +11,7 @@ import { type GraphqlCaller, type GraphqlContext, resolveRequestCaller } from '.
 import { createErrorMasker } from './graphql-errors';
 import { queryLimitsPlugin } from './query-limits';
 import { graphqlSchema } from './schema';
+import { storableInputPlugin } from './storable-input';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -43,7 +44,7 @@ export function createGraphqlApp(deps: {
       error: (...args: unknown[]) => logger.error({ detail: args.map(String) }, 'graphql'),
     },
     maskedErrors: { maskError: createErrorMasker(logger) },
-    plugins: [queryLimitsPlugin()],
+    plugins: [queryLimitsPlugin(), storableInputPlugin()],
     context: async ({ caller, request, req }) => {
       // Over graphql-ws the socket authenticated once (graphql-ws.ts) and there is no fetch Request.
       const resolved =

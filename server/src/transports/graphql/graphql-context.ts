@@ -7,6 +7,7 @@ import { LatchkeyError } from '@latchkey/schema';
 import { GraphQLError } from 'graphql';
 import type { AuthContext } from '../../auth/auth-context';
 import { authenticateBearer, authenticateRequest, type BearerCaller } from '../../auth/bearer-caller';
+import { bindingCookieFrom } from '../../connect-sessions/browser-binding';
 import type { Services } from '../../services';
 import { graphqlErrorExtensions } from './graphql-errors';
 
@@ -19,16 +20,18 @@ export interface GraphqlContext {
   auth: AuthContext;
 }
 
+/** The caller of a graphql-ws socket, from its `Authorization` and the upgrade request's `Cookie`. */
 export async function resolveCaller(
   services: Services,
   authorization: string | null | undefined,
+  cookieHeader: string | null | undefined,
 ): Promise<GraphqlCaller> {
   try {
-    return await authenticateBearer(services, authorization);
+    return await authenticateBearer(services, authorization, { cookie: bindingCookieFrom(cookieHeader) });
   } catch (error) {
-    if (error instanceof LatchkeyError && error.status === 401) {
+    if (error instanceof LatchkeyError && (error.status === 401 || error.status === 403)) {
       throw new GraphQLError(error.message, {
-        extensions: { ...graphqlErrorExtensions(error), http: { status: 401 } },
+        extensions: { ...graphqlErrorExtensions(error), http: { status: error.status } },
       });
     }
     throw error;

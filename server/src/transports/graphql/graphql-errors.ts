@@ -2,10 +2,12 @@
  * The one mapping from Latchkey's error family to GraphQL. Expected failures become members of a field's result union
  * (not found, invalid input, refresh failed, conflict, auth flow refused); everything else becomes a GraphQL error
  * whose `extensions.code` is a GraphQL category and `extensions.errorCode` the same code REST answers with. Errors
- * that are not a 4xx `LatchkeyError` are masked: logged here, shown as a bare "Unexpected error.".
+ * that are not a 4xx `LatchkeyError` are masked: logged here, shown as a bare "Unexpected error.", except a database
+ * that cannot be reached: `SERVICE_UNAVAILABLE` / `database_unavailable`, HTTP 503.
  */
 import { ERROR_CODES, LatchkeyError } from '@latchkey/schema';
 import { GraphQLError } from 'graphql';
+import { databaseUnavailable } from '../../platform/database/availability';
 import type { Logger } from '../../platform/logging/logger';
 
 /** Flow refusals a widget shows its user (as opposed to a malformed call). */
@@ -72,6 +74,7 @@ const CATEGORIES: Record<number, string> = {
   413: 'BAD_USER_INPUT',
   415: 'BAD_USER_INPUT',
   424: 'FAILED_DEPENDENCY',
+  503: 'SERVICE_UNAVAILABLE',
 };
 
 export function graphqlErrorExtensions(error: LatchkeyError): Record<string, unknown> {
@@ -99,6 +102,17 @@ export function createErrorMasker(logger: Logger) {
     // Parse and validation errors, and errors we raised as GraphQL errors on purpose, are meant for the client.
     if (graphqlError !== undefined && (original === graphqlError || original instanceof GraphQLError)) {
       return graphqlError;
+    }
+    if (databaseUnavailable(original)) {
+      logger.warn({ err: original }, 'database unavailable');
+      const unavailable = new LatchkeyError('database_unavailable');
+      return new GraphQLError(unavailable.message, {
+        nodes: graphqlError?.nodes,
+        source: graphqlError?.source,
+        positions: graphqlError?.positions,
+        path: graphqlError?.path,
+        extensions: { ...graphqlErrorExtensions(unavailable), http: { status: 503 } },
+      });
     }
     if (original instanceof LatchkeyError) {
       logger.error({ code: original.code, internal: original.internal, err: original }, original.message);

@@ -16,6 +16,8 @@ import { type GraphqlCaller, resolveCaller } from './graphql-context';
 
 /** Not in graphql-ws's table: the HTTP status, as a close code (its 4403 means "forbidden", not "who are you"). */
 const UNAUTHENTICATED = 4401;
+/** A connect session bound to another browser. */
+const FORBIDDEN = 4403;
 
 interface Envelope {
   execute: (args: ExecutionArgs) => unknown;
@@ -35,11 +37,13 @@ export function createGraphqlWebSocket(deps: { yoga: GraphqlApp; services: Servi
           ctx.extra.request.headers.authorization ??
           (typeof fromParams === 'string' ? fromParams : undefined);
         try {
-          callers.set(ctx, await resolveCaller(deps.services, header));
+          callers.set(ctx, await resolveCaller(deps.services, header, ctx.extra.request.headers.cookie));
           return true;
         } catch (error) {
           if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') {
             ctx.extra.socket.close(UNAUTHENTICATED, error.message.slice(0, 120));
+          } else if (error instanceof GraphQLError && error.extensions.code === 'FORBIDDEN') {
+            ctx.extra.socket.close(FORBIDDEN, error.message.slice(0, 120));
           } else {
             deps.logger.error({ err: error }, 'graphql-ws authentication failed');
             ctx.extra.socket.close(1011, 'Internal error');

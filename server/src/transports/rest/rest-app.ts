@@ -8,12 +8,15 @@ import { Hono } from 'hono';
 import type { Db } from '../../platform/database/database';
 import type { Logger } from '../../platform/logging/logger';
 import type { Services } from '../../services';
-import { cors, REST_CORS } from './middleware/cors';
+import { createCors, REST_CORS } from './middleware/cors';
+import { authenticatedSubject, BROWSER_PATHS, browserSubject } from './middleware/cors-subjects';
 import { csrfProtection } from './middleware/csrf';
 import { handleError } from './middleware/error-handler';
 import { jsonBody } from './middleware/json-body';
+import { RATE_LIMITED_PATHS, type RateLimits, rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { secretKeyAuth } from './middleware/secret-key-auth';
+import { storableInput } from './middleware/storable-input';
 import { openApiRoutes } from './openapi/openapi.routes';
 import type { RestEnv } from './rest-env';
 import { appAuthRoutes } from './routes/app-auth.routes';
@@ -42,6 +45,7 @@ export interface RestAppDeps {
   catalog: Catalog;
   logger: Logger;
   bodyLimit: number;
+  rateLimits: RateLimits;
 }
 
 /** Route groups whose bodies are JSON (Nango's list, minus the ones we do not serve yet). */
@@ -80,12 +84,26 @@ const SECRET_KEY_GROUPS = [
 export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
   const app = new Hono<RestEnv>({ strict: false });
   app.use(requestContext(deps.logger));
-  app.use(cors(REST_CORS));
+  const cors = createCors(REST_CORS, {
+    origins: deps.services.allowedOrigins,
+    publicUrl: deps.services.operators.publicUrl,
+  });
+  app.use(cors.preflight);
   // Before every route, the typed transports included: they are where the dashboard's cookie is used.
   app.use(csrfProtection(deps.services.operators.publicUrl));
+  // Path and query strings PostgreSQL cannot store are refused here; bodies by jsonBody, as they are parsed.
+  app.use(storableInput());
+  // Before anything reads the database: a flood of the public flow routes is turned away from memory.
+  const limited = rateLimit(deps.rateLimits);
+  if (limited !== undefined) for (const path of RATE_LIMITED_PATHS) app.use(path, limited);
 
   app.route('/', healthRoutes(deps.db));
   app.route('/', logoRoutes(deps.catalog));
+  // The public API description: any site's tools may read it.
+  app.use('/openapi.json', async (c, next) => {
+    c.header('Access-Control-Allow-Origin', '*');
+    await next();
+  });
   app.route('/', openApiRoutes());
 
   const body = jsonBody(deps.bodyLimit, { yamlPaths: ['/providers/import'] });
@@ -94,10 +112,13 @@ export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
     app.use(`${group}/*`, body);
   }
   const auth = secretKeyAuth(deps.services.apiKeys, deps.services.connectSessions);
+  const grantToCaller = cors.grant(authenticatedSubject);
   for (const group of SECRET_KEY_GROUPS) {
-    app.use(group, auth);
-    app.use(`${group}/*`, auth);
+    app.use(group, auth, grantToCaller);
+    app.use(`${group}/*`, auth, grantToCaller);
   }
+  const grantToBrowser = cors.grant(browserSubject(deps.services));
+  for (const path of BROWSER_PATHS) app.use(path, grantToBrowser);
   app.route('/', integrationRoutes(deps.services));
   app.route('/', providerRoutes(deps.services));
   app.route('/', connectSessionRoutes(deps.services));

@@ -13,6 +13,7 @@ import {
   type OperatorCaller,
   operatorCaller,
 } from '../../auth/operator-caller';
+import { bindingCookieFrom, type SessionBrowser } from '../../connect-sessions/browser-binding';
 import type { RequestOrigin } from '../../operators/operator.service';
 import type { ValidatedSession } from '../../operators/operator-session';
 import {
@@ -62,6 +63,8 @@ export function createTrpcContext(
     userAgent: request.headers.get('user-agent'),
   };
   const secure = services.operators.secureCookies;
+  // tRPC sets no binding cookie (as GraphQL): a browser-bound session is usable from the browser that opened it.
+  const browser: SessionBrowser = { cookie: bindingCookieFrom(request.headers.get('cookie')) };
   const setCookie = (value: string) => options.resHeaders?.append('set-cookie', value);
 
   let session: Promise<ValidatedSession | null> | undefined;
@@ -88,7 +91,7 @@ export function createTrpcContext(
         if (validated === null) {
           if (cookieToken !== null) throw new AuthenticationError('session_expired');
           // No cookie: a missing or bad key gets the 401 REST answers; a good one is not an operator.
-          await authenticateBearer(services, authorization);
+          await authenticateBearer(services, authorization, browser);
           throw new LatchkeyError('forbidden', 'Only a signed-in dashboard operator can do this.');
         }
         return operatorCaller(services, validated, {
@@ -100,7 +103,7 @@ export function createTrpcContext(
     },
     resolveCaller() {
       resolved ??= (async () => {
-        if (cookieToken === null) return authenticateBearer(services, authorization);
+        if (cookieToken === null) return authenticateBearer(services, authorization, browser);
         const caller = await context.resolveOperatorCaller();
         assertUnrestricted(caller);
         return caller;

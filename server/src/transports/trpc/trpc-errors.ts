@@ -8,6 +8,7 @@ import { ERROR_CODES, fieldErrorsFromZod, LatchkeyError, ValidationError } from 
 import { type TRPC_ERROR_CODE_KEY, type TRPCDefaultErrorShape, TRPCError } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
+import { databaseUnavailable } from '../../platform/database/availability';
 
 const CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   400: 'BAD_REQUEST',
@@ -38,6 +39,7 @@ export function toTrpcError(error: LatchkeyError): TRPCError {
 export function latchkeyErrorOf(error: TRPCError): LatchkeyError {
   const cause = error.cause;
   if (cause instanceof LatchkeyError) return cause;
+  if (databaseUnavailable(cause)) return new LatchkeyError('database_unavailable', undefined, { cause });
   if (error.code === 'BAD_REQUEST' && cause !== undefined && isSchemaFailure(cause)) {
     const errors =
       cause instanceof z.ZodError
@@ -95,7 +97,9 @@ export function formatTrpcError(opts: { shape: TRPCDefaultErrorShape; error: TRP
   const latchkey: LatchkeyErrorData = { errorCode: problem.code };
   if (problem.payload !== undefined) latchkey.payload = problem.payload;
   if (problem.errors !== undefined) latchkey.errors = problem.errors;
-  const code = opts.error.cause instanceof LatchkeyError ? trpcCodeOf(problem) : data.code;
+  // Ours (a service's error, or a database outage met outside the procedure middleware) carry their own status.
+  const ours = opts.error.cause instanceof LatchkeyError || problem.code === 'database_unavailable';
+  const code = ours ? trpcCodeOf(problem) : data.code;
   return {
     ...opts.shape,
     code: TRPC_ERROR_CODES_BY_KEY[code],
@@ -103,7 +107,7 @@ export function formatTrpcError(opts: { shape: TRPCDefaultErrorShape; error: TRP
     data: {
       ...data,
       code,
-      httpStatus: opts.error.cause instanceof LatchkeyError ? problem.status : data.httpStatus,
+      httpStatus: ours ? problem.status : data.httpStatus,
       ...latchkey,
     },
   };

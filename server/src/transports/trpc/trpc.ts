@@ -6,6 +6,8 @@
  */
 import { LatchkeyError } from '@latchkey/schema';
 import { initTRPC } from '@trpc/server';
+import { databaseUnavailable } from '../../platform/database/availability';
+import { refuseUnstorableStrings } from '../../platform/database/storable-strings';
 import type { TrpcContext } from './trpc-context';
 import { formatTrpcError, toTrpcError } from './trpc-errors';
 
@@ -24,16 +26,20 @@ export const mergeRouters = t.mergeRouters;
 
 /**
  * Services (and the middleware below) throw `LatchkeyError`s, which tRPC would wrap as INTERNAL_SERVER_ERROR; this
- * gives each the tRPC code, and so the HTTP status, of its own status.
+ * gives each the tRPC code, and so the HTTP status, of its own status. A database that cannot be reached is
+ * SERVICE_UNAVAILABLE (503) `database_unavailable`.
  */
 const latchkeyErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (
-    !result.ok &&
-    result.error.code === 'INTERNAL_SERVER_ERROR' &&
-    result.error.cause instanceof LatchkeyError
-  ) {
-    return { ...result, error: toTrpcError(result.error.cause) };
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
+    const cause = result.error.cause;
+    if (cause instanceof LatchkeyError) return { ...result, error: toTrpcError(cause) };
+    if (databaseUnavailable(cause)) {
+      return {
+        ...result,
+        error: toTrpcError(new LatchkeyError('database_unavailable', undefined, { cause })),
+      };
+    }
   }
   return result;
 });
@@ -57,10 +63,18 @@ const connectSessionOnly = t.middleware(async ({ ctx, next }) => {
   if (caller.kind !== 'connectSession') {
     throw new LatchkeyError('forbidden', 'This operation takes a connect session token.');
   }
-  return next({ ctx: { auth: caller.auth, session: caller.session, sessionToken: caller.token } });
+  return next({
+    ctx: { auth: caller.auth, session: caller.session, sessionToken: caller.token, browser: caller.browser },
+  });
 });
 
-export const publicProcedure = t.procedure.use(latchkeyErrors);
+/** Input PostgreSQL cannot store (an escaped NUL or lone surrogate) is refused before any procedure sees it. */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  refuseUnstorableStrings('invalid_body', await getRawInput());
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(latchkeyErrors).use(storableInput);
 /** A secret key or a connect session token; `ctx.auth` limits the latter to its session's integrations. */
 export const authedProcedure = publicProcedure
   .use(authenticated)

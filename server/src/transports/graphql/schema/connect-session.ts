@@ -9,7 +9,7 @@ import type { ConnectUiIntegration, ConnectUiService } from '../../../connect-se
 import { builder } from '../builder';
 import { sessionCaller } from '../graphql-context';
 import { EndUser } from './connection';
-import { EndUserInput, restEndUser } from './connection-mutations';
+import { restEndUser } from './connection-mutations';
 import { WRITE_ERRORS } from './errors';
 import { givenValues } from './input-values';
 
@@ -23,6 +23,27 @@ const ConnectSessionToken = builder.objectRef<CreatedConnectSession>('ConnectSes
   }),
 });
 
+const ConnectSessionBinding = builder.enumType('ConnectSessionBinding', {
+  values: {
+    BROWSER: {
+      description:
+        'Bound to the first browser that uses the session token; any other browser is refused, so a forwarded ' +
+        'connect link cannot attach someone else’s account.',
+    },
+  } as const,
+});
+
+const ConnectSessionEndUserInput = builder.inputType('ConnectSessionEndUserInput', {
+  description: 'The end user of a connect session; `binding` left out: unbound.',
+  fields: (t) => ({
+    id: t.string({ required: true }),
+    email: t.string(),
+    displayName: t.string(),
+    tags: t.field({ type: 'JSON' }),
+    binding: t.field({ type: ConnectSessionBinding }),
+  }),
+});
+
 const OrganizationInput = builder.inputType('OrganizationInput', {
   fields: (t) => ({ id: t.string({ required: true }), displayName: t.string() }),
 });
@@ -30,7 +51,7 @@ const OrganizationInput = builder.inputType('OrganizationInput', {
 const CreateConnectSessionInput = builder.inputType('CreateConnectSessionInput', {
   description: 'As the body of POST /connect/sessions; `endUser` is required unless `tags` are given.',
   fields: (t) => ({
-    endUser: t.field({ type: EndUserInput }),
+    endUser: t.field({ type: ConnectSessionEndUserInput }),
     organization: t.field({ type: OrganizationInput }),
     allowedIntegrations: t.stringList(),
     integrationsConfigDefaults: t.field({ type: 'JSON' }),
@@ -44,7 +65,7 @@ const CreateReconnectSessionInput = builder.inputType('CreateReconnectSessionInp
   fields: (t) => ({
     connectionId: t.string({ required: true }),
     integrationId: t.string({ required: true }),
-    endUser: t.field({ type: EndUserInput }),
+    endUser: t.field({ type: ConnectSessionEndUserInput }),
     organization: t.field({ type: OrganizationInput }),
     integrationsConfigDefaults: t.field({ type: 'JSON' }),
     webhookUrlOverride: t.string(),
@@ -53,7 +74,7 @@ const CreateReconnectSessionInput = builder.inputType('CreateReconnectSessionInp
 });
 
 type SessionInput = {
-  endUser?: typeof EndUserInput.$inferInput | null;
+  endUser?: typeof ConnectSessionEndUserInput.$inferInput | null;
   organization?: typeof OrganizationInput.$inferInput | null;
   integrationsConfigDefaults?: unknown;
   webhookUrlOverride?: string | null;
@@ -62,7 +83,13 @@ type SessionInput = {
 
 function restSessionFields(input: SessionInput) {
   return givenValues({
-    end_user: restEndUser(input.endUser),
+    end_user:
+      input.endUser == null
+        ? undefined
+        : givenValues({
+            ...restEndUser(input.endUser),
+            binding: input.endUser.binding === 'BROWSER' ? 'browser' : undefined,
+          }),
     organization:
       input.organization == null
         ? undefined

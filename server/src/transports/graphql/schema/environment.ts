@@ -1,14 +1,29 @@
-/** The caller's environment and its settings: public key, callback URL, frontend HMAC, webhooks and their signing. */
+/**
+ * The caller's environment and its settings: public key and public-key flows, callback URL, frontend HMAC, webhooks
+ * and their signing, and warnings about settings that weaken it.
+ */
+import type { EnvironmentWarning } from '@latchkey/schema';
 import type { EnvironmentSettingsView } from '../../../environments/environment-settings.service';
 import { builder } from '../builder';
 import { InvalidInputProblem } from '../graphql-errors';
 import { givenOrNull } from './input-values';
+
+const EnvironmentWarningRef = builder.objectRef<EnvironmentWarning>('EnvironmentWarning').implement({
+  description: 'A setting that weakens the environment.',
+  fields: (t) => ({
+    code: t.exposeString('code', { description: '`public_key_flows_without_hmac`' }),
+    message: t.exposeString('message'),
+  }),
+});
 
 const Environment = builder.objectRef<EnvironmentSettingsView>('Environment').implement({
   fields: (t) => ({
     name: t.exposeString('name'),
     publicKey: t.exposeString('public_key'),
     callbackUrl: t.exposeString('callback_url', { nullable: true }),
+    publicKeyFlowsEnabled: t.exposeBoolean('public_key_flows_enabled', {
+      description: 'Whether flows may start with the public key instead of a connect session.',
+    }),
     hmacEnabled: t.exposeBoolean('hmac_enabled'),
     hmacKey: t.exposeString('hmac_key', {
       nullable: true,
@@ -22,6 +37,14 @@ const Environment = builder.objectRef<EnvironmentSettingsView>('Environment').im
       nullable: true,
       description: 'Only when asked for with `include: [WEBHOOK_SIGNING_KEY]`.',
     }),
+    legacyWebhookSignature: t.exposeBoolean('legacy_webhook_signature', {
+      description: 'Whether webhooks also carry Nango’s legacy `X-Nango-Signature`.',
+    }),
+    warnings: t.field({
+      type: [EnvironmentWarningRef],
+      description: 'Empty unless a setting weakens the environment.',
+      resolve: (environment) => environment.warnings,
+    }),
   }),
 });
 
@@ -33,6 +56,9 @@ const EnvironmentSettingsInput = builder.inputType('EnvironmentSettingsInput', {
   description: 'Fields left out keep their values; null (or "") clears a URL.',
   fields: (t) => ({
     callbackUrl: t.string(),
+    publicKeyFlowsEnabled: t.boolean({
+      description: 'Let flows start with the public key; keep HMAC on unless you accept the warning.',
+    }),
     hmacEnabled: t.boolean(),
     hmacKey: t.string({
       description: 'A key of your own (16 to 256 characters), or "rotate" for a random one.',
@@ -41,6 +67,9 @@ const EnvironmentSettingsInput = builder.inputType('EnvironmentSettingsInput', {
     webhookSecondaryUrl: t.string(),
     webhookOnAuthCreation: t.boolean(),
     webhookOnAuthRefreshError: t.boolean(),
+    legacyWebhookSignature: t.boolean({
+      description: 'Also send Nango’s `X-Nango-Signature` with webhooks.',
+    }),
   }),
 });
 
@@ -73,12 +102,14 @@ builder.mutationField('updateEnvironmentSettings', (t) =>
         auth,
         givenOrNull({
           callback_url: input.callbackUrl,
+          public_key_flows_enabled: input.publicKeyFlowsEnabled,
           hmac_enabled: input.hmacEnabled,
           hmac_key: input.hmacKey,
           webhook_url: input.webhookUrl,
           webhook_secondary_url: input.webhookSecondaryUrl,
           webhook_on_auth_creation: input.webhookOnAuthCreation,
           webhook_on_auth_refresh_error: input.webhookOnAuthRefreshError,
+          legacy_webhook_signature: input.legacyWebhookSignature,
         }),
       ),
   }),

@@ -54,7 +54,7 @@ builder.mutationField('startOAuthFlow', (t) =>
       url: await context.services.authFlows.startRedirectFlow(
         args.integration,
         flowQuery(context, args.connectionConfig),
-        {},
+        { browser: sessionCaller(context.caller).browser },
       ),
     }),
   }),
@@ -72,9 +72,12 @@ builder.mutationField('connectWithApiKey', (t) =>
       connectionConfig: t.arg({ type: 'JSON', required: false, description: connectionConfigDescription }),
     },
     resolve: (_root, args, context) =>
-      context.services.authFlows.connectApiKey(args.integration, flowQuery(context, args.connectionConfig), {
-        apiKey: args.apiKey,
-      }),
+      context.services.authFlows.connectApiKey(
+        args.integration,
+        flowQuery(context, args.connectionConfig),
+        { apiKey: args.apiKey },
+        sessionCaller(context.caller).browser,
+      ),
   }),
 );
 
@@ -92,10 +95,12 @@ builder.mutationField('connectWithBasic', (t) =>
       connectionConfig: t.arg({ type: 'JSON', required: false, description: connectionConfigDescription }),
     },
     resolve: (_root, args, context) =>
-      context.services.authFlows.connectBasic(args.integration, flowQuery(context, args.connectionConfig), {
-        username: args.username,
-        password: args.password,
-      }),
+      context.services.authFlows.connectBasic(
+        args.integration,
+        flowQuery(context, args.connectionConfig),
+        { username: args.username, password: args.password },
+        sessionCaller(context.caller).browser,
+      ),
   }),
 );
 
@@ -120,6 +125,7 @@ builder.mutationField('connectWithCredentials', (t) =>
         args.integration,
         flowQuery(context, args.connectionConfig),
         parseDirectInput(args.authMode, args.credentials ?? undefined),
+        sessionCaller(context.caller).browser,
       ),
   }),
 );

@@ -1,11 +1,13 @@
 /**
  * JSON route groups take JSON or nothing: a present Content-Type that is not application/json is refused (415, as
  * Nango does), an empty body is accepted whatever the header says (the SDKs send `Content-Type: application/json` on
- * every GET and DELETE), malformed JSON is a 400 with the parser's message. The few routes listed in `yamlPaths`
- * (the providers-file import) also take a YAML body, handed to the route as text in `yamlBody`.
+ * every GET and DELETE), malformed JSON is a 400 with the parser's message, and a string PostgreSQL cannot store (an
+ * escaped NUL or lone surrogate) a 400 `invalid_body` naming its path. The few routes listed in `yamlPaths` (the
+ * providers-file import) also take a YAML body, handed to the route as text in `yamlBody` (the route checks it).
  */
 import { LatchkeyError, ValidationError } from '@latchkey/schema';
 import type { MiddlewareHandler } from 'hono';
+import { refuseUnstorableStrings } from '../../../platform/database/storable-strings';
 import type { RestEnv } from '../rest-env';
 
 const YAML_TYPE = /^(application\/yaml|application\/x-yaml|text\/yaml)\b/i;
@@ -38,6 +40,8 @@ export function jsonBody(
         } catch (error) {
           throw new ValidationError('invalid_json', (error as Error).message);
         }
+        // Only a `\u` escape puts a NUL or a lone surrogate into parsed JSON: decoded text holds neither raw.
+        if (text.includes('\\u')) refuseUnstorableStrings('invalid_body', body);
       }
     }
     c.set('body', body);

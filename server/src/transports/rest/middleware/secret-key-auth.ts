@@ -8,9 +8,11 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { ApiKeyService } from '../../../api-keys/api-key.service';
 import type { AuthContext } from '../../../auth/auth-context';
 import { parseBearerHeader } from '../../../auth/bearer-token';
+import type { SessionBrowser } from '../../../connect-sessions/browser-binding';
 import type { ConnectSessionService } from '../../../connect-sessions/connect-session.service';
 import { connectSessionAuth } from '../../../connect-sessions/session-auth';
 import type { RestEnv } from '../rest-env';
+import { sessionBrowser } from '../session-browser';
 
 export function bearerToken(c: Context<RestEnv>): string {
   return parseBearerHeader(c.req.header('authorization'));
@@ -22,9 +24,10 @@ export async function authenticateBearer(
   connectSessions: ConnectSessionService | undefined,
   token: string,
   method: string,
+  browser: SessionBrowser,
 ): Promise<AuthContext> {
   if (connectSessions !== undefined && method === 'GET' && CONNECT_SESSION_TOKEN_PATTERN.test(token)) {
-    return connectSessionAuth(await connectSessions.authenticate(token));
+    return connectSessionAuth(await connectSessions.authenticate(token, browser));
   }
   const key = await apiKeys.authenticate(token);
   return { environment: key.environment, scopes: key.scopes };
@@ -35,7 +38,10 @@ export function secretKeyAuth(
   connectSessions?: ConnectSessionService,
 ): MiddlewareHandler<RestEnv> {
   return async (c, next) => {
-    c.set('auth', await authenticateBearer(apiKeys, connectSessions, bearerToken(c), c.req.method));
+    c.set(
+      'auth',
+      await authenticateBearer(apiKeys, connectSessions, bearerToken(c), c.req.method, sessionBrowser(c)),
+    );
     await next();
   };
 }

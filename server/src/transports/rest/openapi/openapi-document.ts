@@ -49,7 +49,9 @@ const SECURITY_SCHEMES: Record<string, JsonSchema> = {
     type: 'apiKey',
     in: 'query',
     name: 'public_key',
-    description: 'The environment’s public key (legacy frontend flows; with `hmac` when HMAC is enabled).',
+    description:
+      'The environment’s public key (the frontend SDK’s legacy flows). Refused with 403 `public_key_flows_disabled` ' +
+      'unless the environment sets `public_key_flows_enabled`; then `hmac` is required unless HMAC is turned off.',
   },
 };
 
@@ -60,6 +62,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflicts with an existing resource',
   424: 'The connection’s credentials could not be refreshed',
+  429: 'Too many requests (`rate_limited`): wait the seconds `Retry-After` gives',
 };
 
 export interface DocumentInfo {

@@ -13,6 +13,7 @@ import { directEndpoints } from '../../../auth-modes/registry';
 import type { Services } from '../../../services';
 import { readBody, readParam, readQuery } from '../request-input';
 import type { RestEnv } from '../rest-env';
+import { sessionBrowser } from '../session-browser';
 import { answerCallback, backToApp, callbackPage, wantsJson } from './callback-response';
 
 export function authFlowRoutes(services: Services) {
@@ -26,10 +27,12 @@ export function authFlowRoutes(services: Services) {
         const target = await authFlows.startRedirectFlow(integrationKey(c), readQuery(c, flowQuerySchema), {
           openerOrigin,
           requestOrigin,
+          browser: sessionBrowser(c),
         });
         return c.redirect(target.href, 302);
       } catch (error) {
-        return flowErrorResponse(c, asLatchkeyError(error), openerOrigin, requestOrigin);
+        const permittedOpener = await authFlows.errorOpenerOrigin(c.get('query'), openerOrigin);
+        return flowErrorResponse(c, asLatchkeyError(error), permittedOpener, requestOrigin);
       }
     })
     .get('/oauth/callback', async (c) => {
@@ -40,7 +43,13 @@ export function authFlowRoutes(services: Services) {
     app.post(`${path}/:integration`, async (c) => {
       const body = readBody(c, mode.flow.input);
       return c.json(
-        await authFlows.connectDirect(mode.mode, integrationKey(c), readQuery(c, flowQuerySchema), body),
+        await authFlows.connectDirect(
+          mode.mode,
+          integrationKey(c),
+          readQuery(c, flowQuerySchema),
+          body,
+          sessionBrowser(c),
+        ),
       );
     });
   }

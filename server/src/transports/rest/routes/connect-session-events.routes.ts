@@ -11,6 +11,7 @@ import type { Services } from '../../../services';
 import { bearerToken } from '../middleware/secret-key-auth';
 import { readQuery, validate } from '../request-input';
 import type { RestEnv } from '../rest-env';
+import { sessionBrowser } from '../session-browser';
 import { cursorSchema } from './events.routes';
 
 const sessionEventsQuery = z
@@ -26,7 +27,7 @@ const PING_MS = 15_000;
 export function connectSessionEventRoutes(services: Services) {
   const { connectSessions, events } = services;
   return new Hono<RestEnv>({ strict: false }).get('/connect/session/events', async (c) => {
-    const session = await connectSessions.authenticate(bearerToken(c));
+    const session = await connectSessions.authenticate(bearerToken(c), sessionBrowser(c));
     const query = readQuery(c, sessionEventsQuery);
     if (!(c.req.header('accept') ?? '').includes('text/event-stream')) {
       return c.json(

@@ -6,6 +6,7 @@ import type { Services } from '../../../services';
 import { bearerToken } from '../middleware/secret-key-auth';
 import { readBody, readQuery } from '../request-input';
 import type { RestEnv } from '../rest-env';
+import { sessionBrowser } from '../session-browser';
 
 const emptyQuery = z.object({}).strict();
 
@@ -28,11 +29,11 @@ export function connectSessionRoutes(services: Services) {
 export function connectSessionSelfRoutes(services: Services) {
   return new Hono<RestEnv>({ strict: false })
     .get('/connect/session', async (c) => {
-      const session = await services.connectSessions.authenticate(bearerToken(c));
+      const session = await services.connectSessions.authenticate(bearerToken(c), sessionBrowser(c));
       return c.json({ data: await services.connectUi.describeSession(session) });
     })
     .delete('/connect/session', async (c) => {
-      const session = await services.connectSessions.authenticate(bearerToken(c));
+      const session = await services.connectSessions.authenticate(bearerToken(c), sessionBrowser(c));
       await services.connectSessions.delete(session);
       return c.body(null, 204);
     });

@@ -1,4 +1,7 @@
-/** The caller's environment settings: public key, custom callback URL, frontend HMAC, webhook URLs and signing key. */
+/**
+ * The caller's environment settings: public key and public-key flows, custom callback URL, frontend HMAC, webhook URLs,
+ * signing key and legacy signature, with warnings about settings that weaken the environment.
+ */
 import { listParamSchema } from '@latchkey/schema';
 import { Hono } from 'hono';
 import { z } from 'zod';

@@ -6,6 +6,7 @@ import { providerNameSchema } from '@latchkey/providers';
 import { importProvidersQuerySchema, listProvidersQuerySchema } from '@latchkey/schema';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { refuseUnstorableStrings } from '../../../platform/database/storable-strings';
 import { readProvidersFile } from '../../../providers/providers-file-input';
 import type { Services } from '../../../services';
 import { readParam, readQuery } from '../request-input';
@@ -27,6 +28,8 @@ export function providerRoutes(services: Services) {
       const { override } = readQuery(c, importProvidersQuerySchema);
       const yaml = c.get('yamlBody');
       const entries = yaml === undefined ? c.get('body') : readProvidersFile(yaml, 'yaml');
+      // JSON bodies were checked as they were parsed; YAML is parsed here (its "\0" escape is a NUL).
+      if (yaml !== undefined) refuseUnstorableStrings('invalid_body', entries);
       const report = await providers.importFile(c.get('auth'), entries, { override: override === true });
       return c.json({ data: report });
     })

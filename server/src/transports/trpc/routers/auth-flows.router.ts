@@ -28,7 +28,10 @@ export const authFlowsRouter = router({
           authorization_params: input.authorizationParams,
           user_scope: input.userScope,
         },
-        { openerOrigin: input.openerOrigin === undefined ? undefined : new URL(input.openerOrigin).origin },
+        {
+          openerOrigin: input.openerOrigin === undefined ? undefined : new URL(input.openerOrigin).origin,
+          browser: ctx.browser,
+        },
       );
       return { url: url.href };
     }),
@@ -40,6 +43,7 @@ export const authFlowsRouter = router({
         input.integration,
         { connect_session_token: ctx.sessionToken, params: input.params },
         { apiKey: input.apiKey },
+        ctx.browser,
       ),
     ),
   submitBasic: sessionProcedure
@@ -50,6 +54,7 @@ export const authFlowsRouter = router({
         input.integration,
         { connect_session_token: ctx.sessionToken, params: input.params },
         { username: input.username, password: input.password },
+        ctx.browser,
       ),
     ),
   /** Every one-request mode, with the credentials Nango's endpoint for that mode takes. */
@@ -62,6 +67,7 @@ export const authFlowsRouter = router({
         input.integration,
         { connect_session_token: ctx.sessionToken, params: input.params },
         parseDirectInput(input.authMode, input.credentials),
+        ctx.browser,
       ),
     ),
 });

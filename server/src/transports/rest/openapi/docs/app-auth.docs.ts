@@ -24,6 +24,6 @@ export const appAuthDocs: RouteDocs = {
       .partial()
       .catchall(z.string()),
     responses: callbackResponses,
-    errors: [400],
+    errors: [400, 429],
   },
 };

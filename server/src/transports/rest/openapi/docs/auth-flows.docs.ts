@@ -18,7 +18,7 @@ const directFlow = (summary: string, body: z.ZodType | undefined): RouteDoc => (
   query: flowQuerySchema,
   ...(body === undefined ? {} : { body }),
   responses: { 200: jsonResponse(authSuccessSchema, 'Connected') },
-  errors: [403, 404],
+  errors: [403, 404, 429],
 });
 
 /** What a callback answers: the page that posts the result to the opener, or JSON when only JSON is accepted. */
@@ -45,7 +45,7 @@ export const authFlowDocs: RouteDocs = {
         headers: { Location: { description: 'The authorization URL', schema: z.string() } },
       },
     },
-    errors: [403, 404],
+    errors: [403, 404, 429],
   },
   'GET /oauth/callback': {
     summary: 'OAuth callback',
@@ -66,7 +66,7 @@ export const authFlowDocs: RouteDocs = {
       .partial()
       .catchall(z.string()),
     responses: callbackResponses,
-    errors: [400],
+    errors: [400, 429],
   },
   // One per auth mode that completes in one request, as the registry routes them.
   ...Object.fromEntries(

@@ -16,7 +16,9 @@ export const connectSessionDocs: RouteDocs = {
   'POST /connect/sessions': {
     summary: 'Create a connect session',
     description:
-      'A short-lived token for the frontend SDK or the Connect UI to create connections for one end user.',
+      'A short-lived token for the frontend SDK or the Connect UI to create connections for one end user. With ' +
+      '`end_user.binding: "browser"` the session belongs to the first browser that uses its token (Latchkey sets ' +
+      'the HttpOnly cookie `latchkey_csb`); any other browser is refused with 403 `session_bound_to_other_browser`.',
     tag: 'Connect sessions',
     security: 'secretKey',
     query: emptyQuerySchema,
@@ -36,16 +38,20 @@ export const connectSessionDocs: RouteDocs = {
   },
   'GET /connect/session': {
     summary: 'Describe the current connect session',
-    description: 'What the Connect UI renders: the end user and the integrations the session allows.',
+    description:
+      'What the Connect UI renders: the end user and the integrations the session allows. The first call from a ' +
+      'browser binds a browser-bound session to it (`Set-Cookie: latchkey_csb`).',
     tag: 'Connect sessions',
     security: 'sessionToken',
     responses: { 200: jsonResponse(z.object({ data: connectSessionDescriptionSchema })) },
+    errors: [403, 429],
   },
   'DELETE /connect/session': {
     summary: 'End the current connect session',
     tag: 'Connect sessions',
     security: 'sessionToken',
     responses: { 204: { description: 'Ended' } },
+    errors: [403, 429],
   },
   'GET /connect/session/events': {
     summary: 'Auth events of the current connect session',
@@ -61,5 +67,6 @@ export const connectSessionDocs: RouteDocs = {
         content: { 'application/json': authEventPageSchema, 'text/event-stream': authEventSchema },
       },
     },
+    errors: [403, 429],
   },
 };

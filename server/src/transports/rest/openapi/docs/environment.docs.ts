@@ -22,7 +22,9 @@ export const environmentDocs: RouteDocs = {
   },
   'PATCH /environment': {
     summary: 'Update the environment settings',
-    description: 'Fields left out keep their values; `null` or `""` clears a URL.',
+    description:
+      'Fields left out keep their values; `null` or `""` clears a URL. Public-key flows and the legacy ' +
+      '`X-Nango-Signature` are off until turned on here; `warnings` names a setting that weakens the environment.',
     tag: 'Environment',
     security: 'secretKey',
     body: updateEnvironmentSettingsSchema,

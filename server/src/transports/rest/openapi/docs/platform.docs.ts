@@ -38,10 +38,14 @@ const script = (summary: string): RouteDoc => ({
 export const platformDocs: RouteDocs = {
   'GET /health': {
     summary: 'Health check',
-    description: '200 when the database answers, 503 otherwise.',
+    description:
+      '200 `ok` when the database answers; 503 `degraded` (database `unreachable`) when it does not answer within a second. Recovers by itself.',
     tag: 'Platform',
     security: 'none',
-    responses: { 200: jsonResponse(healthSchema), 503: jsonResponse(healthSchema, 'Database unreachable') },
+    responses: {
+      200: jsonResponse(healthSchema),
+      503: jsonResponse(healthSchema, 'Degraded: the database is unreachable'),
+    },
   },
   'GET /images/template-logos/:file': {
     summary: 'Provider logo',
