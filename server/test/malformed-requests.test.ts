@@ -9,19 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startHttpServer } from '../src/http-server';
 import { createLogger } from '../src/platform/logging/logger';
 import { freePort } from './support/free-port';
+import { seededRandom as random } from './support/seeded-random';
 import { databaseKinds } from './support/test-database';
 import { createTestLatchkey, type TestLatchkey } from './support/test-latchkey';
-
-/** mulberry32: a seeded generator, so a failure reproduces. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PATHS = [
   '/integrations',

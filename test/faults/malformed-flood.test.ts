@@ -10,6 +10,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom as random } from '../../server/test/support/seeded-random';
 import { api } from '../src/support/api';
 import { newBootstrapKey, newEncryptionKey } from '../src/support/keys';
 import { ServerProcess } from '../src/support/server-process';
@@ -21,17 +22,6 @@ const WITH_LIMITS = 5_000;
 const WARM_UP = 1_000;
 const CONCURRENCY = 48;
 const SETTLE_MS = 3_000;
-
-/** mulberry32: seeded, so a failure reproduces. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Flooded {
   server: ServerProcess;
