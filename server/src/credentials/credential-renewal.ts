@@ -3,7 +3,6 @@
  * client-credentials or two-step token, a new installation token, …). A pure step: it returns what happened and
  * never writes.
  */
-import type { Provider } from '@latchkey/providers';
 import { type Credentials, LatchkeyError } from '@latchkey/schema';
 import type { RenewInput } from '../auth-modes/auth-mode';
 import { findAuthMode } from '../auth-modes/registry';
